@@ -1,0 +1,187 @@
+"""Annotation pickles: safe loading, validation and atomic dumping.
+
+The format is pyskl's and mmaction2's::
+
+    {'split': {'xsub_train': [frame_dir, ...], ...},
+     'annotations': [{'frame_dir': str, 'label': int, 'total_frames': int,
+                      'keypoint': float[M, T, V, C],         # C = 2 or 3, float16 accepted
+                      'keypoint_score': float[M, T, V],      # optional, 2D poses
+                      'img_shape': (h, w), ...}, ...]}
+
+A bare list of annotations (older mmaction2 pickles) is accepted and gets no splits.
+"""
+import _compat_pickle
+import io
+import pickle
+from numbers import Integral
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from mmskel.utils import atomic_open
+
+
+class AnnotationError(ValueError):
+    """An annotation pickle is malformed; the message names file, sample and field."""
+
+
+# Globals a pickle of numpy arrays, numbers, strings, lists and dicts needs, and nothing more.
+SAFE_GLOBALS = {
+    ('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
+    ('numpy.core.multiarray', 'scalar'), ('numpy._core.multiarray', 'scalar'),
+    ('numpy', 'ndarray'), ('numpy', 'dtype'),
+    ('numpy.core.numeric', '_frombuffer'), ('numpy._core.numeric', '_frombuffer'),
+    ('collections', 'OrderedDict'), ('collections', 'defaultdict'),
+    ('builtins', 'set'), ('builtins', 'frozenset'), ('builtins', 'slice'),
+    ('builtins', 'complex'), ('builtins', 'bytearray'), ('builtins', 'bytes'),
+    ('_codecs', 'encode'),
+    # default factories of a defaultdict
+    ('builtins', 'list'), ('builtins', 'dict'), ('builtins', 'int'), ('builtins', 'float'),
+    ('builtins', 'tuple'), ('builtins', 'str'),
+}
+
+
+class RestrictedUnpickler(pickle.Unpickler):
+    """Unpickler that only builds numpy arrays and builtin containers.
+
+    A pickle can run any callable it names while loading; this one refuses every global outside
+    :data:`SAFE_GLOBALS`, so a malicious file raises instead of executing code.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == '__builtin__':  # how protocol <= 2 (mmcv.dump's default) names builtins
+            module, name = _compat_pickle.NAME_MAPPING.get((module, name), ('builtins', name))
+        if (module, name) in SAFE_GLOBALS or (module == 'numpy' and name.startswith('dtype')):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(
+            f'refusing to load global {module}.{name}: annotation pickles may hold only numpy '
+            'arrays and builtin types (pass trusted=True to load a file you trust)')
+
+
+def load_pickle(path: str, trusted: bool = False) -> Any:
+    """Load a pickle file, refusing anything but arrays and builtins unless ``trusted``."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    try:
+        if trusted:
+            return pickle.loads(data)
+        return RestrictedUnpickler(io.BytesIO(data)).load()
+    except pickle.UnpicklingError as e:
+        raise AnnotationError(f'{path}: {e}') from e
+    except (EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError) as e:
+        raise AnnotationError(f'{path}: not a readable pickle ({type(e).__name__}: {e})') from e
+
+
+def _fail(path: str, index: int, sample: Any, field: str, message: str) -> AnnotationError:
+    name = sample.get('frame_dir', '?') if isinstance(sample, dict) else '?'
+    return AnnotationError(f"{path}: sample {index} (frame_dir={name!r}), field '{field}': "
+                           f'{message}')
+
+
+def _check_array(path, index, sample, field, ndim, channels=None) -> np.ndarray:
+    value = sample[field]
+    if not isinstance(value, np.ndarray):
+        raise _fail(path, index, sample, field,
+                    f'expected a numpy array, got {type(value).__name__}')
+    if value.ndim != ndim:
+        raise _fail(path, index, sample, field,
+                    f'expected {ndim} dimensions, got shape {tuple(value.shape)}')
+    if not np.issubdtype(value.dtype, np.floating):
+        raise _fail(path, index, sample, field, f'expected floats, got dtype {value.dtype}')
+    if channels is not None and value.shape[-1] not in channels:
+        raise _fail(path, index, sample, field,
+                    f'expected last dimension in {channels}, got shape {tuple(value.shape)}')
+    return value
+
+
+def validate_sample(sample: Any, index: int = 0, path: str = '<memory>',
+                    require_keypoint: bool = True) -> None:
+    """Check one annotation; raise :class:`AnnotationError` naming the sample and field."""
+    if not isinstance(sample, dict):
+        raise _fail(path, index, sample, '<sample>',
+                    f'expected a dict, got {type(sample).__name__}')
+    for field in ('frame_dir', 'label'):
+        if field not in sample:
+            raise _fail(path, index, sample, field, 'missing')
+    if not isinstance(sample['frame_dir'], str):
+        raise _fail(path, index, sample, 'frame_dir', 'expected a string')
+    label = sample['label']
+    if not isinstance(label, Integral) or isinstance(label, bool) or label < 0:
+        raise _fail(path, index, sample, 'label', f'expected an int >= 0, got {label!r}')
+    if 'keypoint' not in sample:
+        if require_keypoint:
+            raise _fail(path, index, sample, 'keypoint', 'missing')
+        return
+    keypoint = _check_array(path, index, sample, 'keypoint', 4, channels=(2, 3))
+    num_persons, num_frames, num_joints = keypoint.shape[:3]
+    total = sample.get('total_frames', num_frames)
+    if not isinstance(total, Integral) or total != num_frames:
+        raise _fail(path, index, sample, 'total_frames',
+                    f'expected {num_frames} (keypoint has shape {tuple(keypoint.shape)}), '
+                    f'got {total!r}')
+    if 'keypoint_score' in sample:
+        score = _check_array(path, index, sample, 'keypoint_score', 3)
+        if score.shape != (num_persons, num_frames, num_joints):
+            raise _fail(path, index, sample, 'keypoint_score',
+                        f'expected shape {(num_persons, num_frames, num_joints)} to match '
+                        f'keypoint, got {tuple(score.shape)}')
+    if np.isnan(keypoint).any() or np.isinf(keypoint).any():
+        raise _fail(path, index, sample, 'keypoint', 'contains NaN or inf values')
+
+
+def validate_annotations(data: Any, path: str = '<memory>',
+                         require_keypoint: bool = True) -> Dict[str, Any]:
+    """Validate a loaded annotation object and return it in ``{split, annotations}`` form."""
+    if isinstance(data, list):
+        data = dict(split={}, annotations=data)
+    if not isinstance(data, dict) or 'annotations' not in data:
+        raise AnnotationError(f"{path}: expected a dict with keys 'split' and 'annotations' "
+                              f'(or a list of annotations), got {type(data).__name__}'
+                              + (f' with keys {sorted(data)}' if isinstance(data, dict) else ''))
+    annotations = data['annotations']
+    if not isinstance(annotations, list):
+        raise AnnotationError(f"{path}: 'annotations' must be a list, got "
+                              f'{type(annotations).__name__}')
+    for index, sample in enumerate(annotations):
+        validate_sample(sample, index, path, require_keypoint)
+    split = data.get('split', {}) or {}
+    if not isinstance(split, dict):
+        raise AnnotationError(f"{path}: 'split' must be a dict of name -> ids")
+    known = {sample['frame_dir'] for sample in annotations}
+    for name, ids in split.items():
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise AnnotationError(f"{path}: split '{name}' names {len(missing)} ids with no "
+                                  f'annotation, e.g. {missing[:3]}')
+    return dict(data, split=split)
+
+
+def load_annotations(path: str, trusted: bool = False,
+                     require_keypoint: bool = True) -> Dict[str, Any]:
+    """Load and validate an annotation pickle.
+
+    Args:
+        path (str): The ``.pkl`` file.
+        trusted (bool): Use the plain unpickler (only for files you trust). Defaults to False.
+        require_keypoint (bool): Every sample must carry ``keypoint``. Defaults to True.
+
+    Returns:
+        dict: ``{'split': {name: [ids]}, 'annotations': [...]}``.
+    """
+    return validate_annotations(load_pickle(path, trusted), path, require_keypoint)
+
+
+def dump_annotations(annotations: List[dict], path: str,
+                     split: Optional[Dict[str, List[str]]] = None, **extra: Any) -> None:
+    """Validate and atomically write an annotation pickle.
+
+    Args:
+        annotations (list[dict]): Samples in the annotation format.
+        path (str): Output ``.pkl`` path.
+        split (dict, optional): Split name -> list of ``frame_dir`` ids.
+        **extra: Further top-level keys (e.g. ``classes``).
+    """
+    data = dict(split=split or {}, annotations=annotations, **extra)
+    validate_annotations(data, path)
+    with atomic_open(path, 'wb') as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)

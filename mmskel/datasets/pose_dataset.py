@@ -1,0 +1,63 @@
+"""PoseDataset: skeleton samples from an annotation pickle."""
+from typing import Callable, List, Optional, Sequence, Union
+
+from mmengine.dataset import BaseDataset
+
+from mmskel.registry import DATASETS
+from .io import load_annotations
+
+
+@DATASETS.register_module()
+class PoseDataset(BaseDataset):
+    """Skeleton dataset over an annotation pickle (pyskl/mmaction2 format).
+
+    Args:
+        ann_file (str): Annotation pickle.
+        pipeline (list[dict | callable]): Transforms applied to each sample.
+        split (str, optional): Split name in the pickle's ``split`` dict; None keeps all samples.
+        class_subset (Sequence[int], optional): Keep only these labels, renumbered 0..k-1 in the
+            given order.
+        trusted (bool): Load the pickle with the plain unpickler. Defaults to False.
+        test_mode (bool): Evaluation mode (deterministic sampling). Defaults to False.
+        **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (``metainfo``, ...).
+
+    Example:
+        >>> ds = PoseDataset('nwucla_3danno.pkl', pipeline=[], split='val')
+        >>> ds[0]['keypoint'].shape  # [M, T, V, C]
+        (1, 36, 20, 3)
+    """
+
+    def __init__(self, ann_file: str, pipeline: Sequence[Union[dict, Callable]] = (),
+                 split: Optional[str] = None, class_subset: Optional[Sequence[int]] = None,
+                 trusted: bool = False, test_mode: bool = False, **kwargs) -> None:
+        self.split = split
+        self.class_subset = list(class_subset) if class_subset is not None else None
+        self.trusted = trusted
+        super().__init__(ann_file=ann_file, pipeline=list(pipeline), test_mode=test_mode,
+                         **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        data = load_annotations(self.ann_file, trusted=self.trusted)
+        samples = data['annotations']
+        if self.split is not None:
+            if self.split not in data['split']:
+                raise KeyError(f'{self.ann_file}: no split {self.split!r}; the file has '
+                               f'{sorted(data["split"])}')
+            keep = set(data['split'][self.split])
+            samples = [s for s in samples if s['frame_dir'] in keep]
+        if self.class_subset is not None:
+            mapping = {label: i for i, label in enumerate(self.class_subset)}
+            samples = [dict(s, label=mapping[s['label']]) for s in samples
+                       if s['label'] in mapping]
+        if 'classes' in data and 'classes' not in self._metainfo:
+            classes = list(data['classes'])
+            if self.class_subset is not None:
+                classes = [classes[i] for i in self.class_subset]
+            self._metainfo['classes'] = classes
+        return [dict(s, total_frames=s.get('total_frames', s['keypoint'].shape[1]))
+                for s in samples]
+
+    def get_data_info(self, idx: int) -> dict:
+        info = super().get_data_info(idx)  # already a copy
+        info['test_mode'] = self.test_mode
+        return info

@@ -1,0 +1,79 @@
+"""Shape samples into model inputs and pack them with their data sample."""
+from typing import Sequence
+
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform
+
+from mmskel.registry import TRANSFORMS
+from mmskel.structures import ActionDataSample
+
+
+@TRANSFORMS.register_module()
+class FormatGCNInput(BaseTransform):
+    """Fix the person count and split clips: [M, nc * T, V, C] -> [nc, num_person, T, V, C].
+
+    Extra persons are dropped; missing ones are zeros (``mode='zero'``) or copies of the
+    present persons (``mode='loop'``).
+
+    Required keys: ``keypoint``, ``num_clips`` (optional, default 1). Modified keys: ``keypoint``.
+
+    Args:
+        num_person (int): Persons per clip. Defaults to 2.
+        mode (str): ``'zero'`` or ``'loop'`` padding. Defaults to ``'zero'``.
+    """
+
+    def __init__(self, num_person: int = 2, mode: str = 'zero') -> None:
+        if mode not in ('zero', 'loop'):
+            raise ValueError(f"mode must be 'zero' or 'loop', got {mode!r}")
+        self.num_person, self.mode = num_person, mode
+
+    def transform(self, results: dict) -> dict:
+        keypoint = results['keypoint']
+        if 'keypoint_score' in results:  # scores not turned into a channel by GenSkeFeat
+            keypoint = np.concatenate([keypoint, results.pop('keypoint_score')[..., None]], -1)
+        persons = keypoint.shape[0]
+        if persons < self.num_person:
+            missing = self.num_person - persons
+            if self.mode == 'loop' and persons > 0:
+                pad = keypoint[np.arange(missing) % persons]
+            else:
+                pad = np.zeros((missing,) + keypoint.shape[1:], dtype=keypoint.dtype)
+            keypoint = np.concatenate([keypoint, pad], axis=0)
+        keypoint = keypoint[:self.num_person]
+        num_clips = results.get('num_clips', 1)
+        m, t, v, c = keypoint.shape
+        if t % num_clips:
+            raise ValueError(f'{t} frames cannot be split into {num_clips} clips')
+        keypoint = keypoint.reshape(m, num_clips, t // num_clips, v, c).transpose(1, 0, 2, 3, 4)
+        results['keypoint'] = np.ascontiguousarray(keypoint, dtype=np.float32)
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(num_person={self.num_person}, mode={self.mode!r})'
+
+
+@TRANSFORMS.register_module()
+class PackActionInputs(BaseTransform):
+    """Pack ``keypoint`` into ``inputs`` and the label and meta keys into an ActionDataSample.
+
+    Args:
+        meta_keys (Sequence[str]): Keys copied into the data sample's meta info when present.
+    """
+
+    def __init__(self, meta_keys: Sequence[str] = ('frame_dir', 'total_frames', 'img_shape',
+                                                   'clip_len', 'num_clips')) -> None:
+        self.meta_keys = tuple(meta_keys)
+
+    def transform(self, results: dict) -> dict:
+        if 'keypoint' not in results:
+            raise KeyError('PackActionInputs needs "keypoint" in the sample')
+        data_sample = ActionDataSample()
+        if 'label' in results:
+            data_sample.set_gt_label(results['label'])
+        data_sample.set_metainfo({k: results[k] for k in self.meta_keys if k in results})
+        return dict(inputs=torch.from_numpy(np.ascontiguousarray(results['keypoint'])),
+                    data_samples=data_sample)
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(meta_keys={self.meta_keys})'

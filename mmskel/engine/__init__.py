@@ -1,0 +1,6 @@
+from .build import build_runner, load_config
+from .dist import setup_distributed
+from .runner import SkeletonRunner, load_checkpoint_file
+
+__all__ = ['SkeletonRunner', 'build_runner', 'load_checkpoint_file', 'load_config',
+           'setup_distributed']

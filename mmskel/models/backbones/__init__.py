@@ -1,0 +1,3 @@
+from .stgcn import STGCN, STGCNBlock
+
+__all__ = ['STGCN', 'STGCNBlock']

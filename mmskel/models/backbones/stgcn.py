@@ -1,0 +1,134 @@
+"""ST-GCN backbone (Yan, Xiong and Lin, "Spatial Temporal Graph Convolutional Networks for
+Skeleton-Based Action Recognition", AAAI 2018), in mmaction2 1.x's structure and parameter names
+so that its checkpoints load with ``strict=True``."""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from mmskel.registry import MODELS
+from ..graphs import Graph
+from ..layers import UnitGCN, UnitTCN
+
+
+class STGCNBlock(nn.Module):
+    """Graph convolution, temporal convolution and a residual connection.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels.
+        A (torch.Tensor): Adjacency [K, V, V].
+        stride (int): Temporal stride. Defaults to 1.
+        residual (bool): Use the block residual. Defaults to True.
+        adaptive (str, optional): Adjacency learning of :class:`UnitGCN`.
+        gcn_with_res (bool): Residual inside the graph convolution. Defaults to False.
+        tcn_dropout (float): Dropout of the temporal convolution. Defaults to 0.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T / stride, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
+                 residual: bool = True, adaptive: Optional[str] = 'importance',
+                 gcn_with_res: bool = False, tcn_dropout: float = 0.) -> None:
+        super().__init__()
+        self.gcn = UnitGCN(in_channels, out_channels, A, adaptive=adaptive,
+                           with_res=gcn_with_res)
+        self.tcn = UnitTCN(out_channels, out_channels, 9, stride=stride, dropout=tcn_dropout)
+        self.relu = nn.ReLU()
+        self.has_residual = residual
+        if residual and (in_channels != out_channels or stride != 1):
+            self.residual = UnitTCN(in_channels, out_channels, kernel_size=1, stride=stride)
+        else:
+            self.residual = nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = self.residual(x) if self.has_residual else 0
+        return self.relu(self.tcn(self.gcn(x)) + res)
+
+
+@MODELS.register_module()
+class STGCN(BaseModule):
+    """ST-GCN backbone: data BatchNorm, then ``num_stages`` ST-GCN blocks.
+
+    Channels start at ``base_channels`` and are multiplied by ``ch_ratio`` at each of
+    ``inflate_stages``; the temporal stride is 2 at ``down_stages`` (stages count from 1).
+    With the defaults: 10 blocks, 64 -> 128 -> 256 channels, T -> T / 4.
+
+    Args:
+        graph_cfg (dict): :class:`~mmskel.models.graphs.Graph` arguments, e.g.
+            ``dict(layout='nturgb+d', mode='stgcn_spatial')``.
+        in_channels (int): Input channels C (3 for 3D joints, 2 or 3 for 2D). Defaults to 3.
+        base_channels (int): Channels of the first stage. Defaults to 64.
+        data_bn_type (str): ``'VC'`` (BatchNorm over V*C, shared by persons), ``'MVC'`` or
+            ``'none'``. Defaults to ``'VC'``.
+        ch_ratio (float): Channel multiplier at inflate stages. Defaults to 2.
+        num_person (int): Persons M (used by ``'MVC'``). Defaults to 2.
+        num_stages (int): Number of blocks. Defaults to 10.
+        inflate_stages (Sequence[int]): Stages that multiply channels. Defaults to (5, 8).
+        down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
+        adaptive (str, optional): Adjacency learning of every graph convolution; ``'importance'``
+            is ST-GCN's learnable edge importance, ``'init'`` ST-GCN++'s. Defaults to
+            ``'importance'``.
+        gcn_with_res (bool): Residual inside each graph convolution (ST-GCN++). Defaults to False.
+        tcn_dropout (float): Dropout in each temporal convolution. Defaults to 0.
+        init_cfg (dict | list, optional): mmengine initialisation config.
+
+    Shape:
+        x: [N, M, T, V, C] -> [N, M, C', T', V].
+
+    Example:
+        >>> model = STGCN(dict(layout='nturgb+d', mode='stgcn_spatial'))
+        >>> model(torch.randn(2, 2, 32, 25, 3)).shape
+        torch.Size([2, 2, 256, 8, 25])
+    """
+
+    def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
+                 data_bn_type: str = 'VC', ch_ratio: float = 2, num_person: int = 2,
+                 num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
+                 down_stages: Sequence[int] = (5, 8), adaptive: Optional[str] = 'importance',
+                 gcn_with_res: bool = False, tcn_dropout: float = 0.,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.graph = Graph(**graph_cfg)
+        A = torch.tensor(self.graph.A, dtype=torch.float32)
+        num_joints = A.size(1)
+        self.in_channels, self.data_bn_type = in_channels, data_bn_type
+        if data_bn_type == 'MVC':
+            self.data_bn = nn.BatchNorm1d(num_person * in_channels * num_joints)
+        elif data_bn_type == 'VC':
+            self.data_bn = nn.BatchNorm1d(in_channels * num_joints)
+        elif data_bn_type == 'none':
+            self.data_bn = nn.Identity()
+        else:
+            raise ValueError(f"data_bn_type must be 'VC', 'MVC' or 'none', got {data_bn_type!r}")
+        block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_dropout=tcn_dropout)
+        blocks = []
+        if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
+            blocks.append(STGCNBlock(in_channels, base_channels, A, 1, residual=False,
+                                     **dict(block_args, tcn_dropout=0.)))
+        channels, inflate_times = base_channels, 0
+        for stage in range(2, num_stages + 1):
+            inflate_times += stage in inflate_stages
+            out_channels = int(base_channels * ch_ratio ** inflate_times + 1e-6)
+            blocks.append(STGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
+                                     **block_args))
+            channels = out_channels
+        self.gcn = nn.ModuleList(blocks)
+        self.out_channels = channels
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, m, t, v, c = x.shape
+        if c != self.in_channels:
+            raise ValueError(f'STGCN expects {self.in_channels} input channels, got input of '
+                             f'shape {tuple(x.shape)} ([N, M, T, V, C])')
+        x = x.permute(0, 1, 3, 4, 2).contiguous()  # N, M, V, C, T
+        if self.data_bn_type == 'MVC':
+            x = self.data_bn(x.view(n, m * v * c, t))
+        else:
+            x = self.data_bn(x.view(n * m, v * c, t))
+        x = x.view(n, m, v, c, t).permute(0, 1, 3, 4, 2).reshape(n * m, c, t, v)
+        for block in self.gcn:
+            x = block(x)
+        return x.reshape((n, m) + x.shape[1:])

@@ -1,0 +1,3 @@
+from .gcn_head import GCNHead
+
+__all__ = ['GCNHead']

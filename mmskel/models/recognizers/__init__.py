@@ -1,0 +1,3 @@
+from .recognizer_gcn import RecognizerGCN
+
+__all__ = ['RecognizerGCN']

@@ -1,0 +1,203 @@
+"""Skeleton layouts: one table per layout, used by data transforms AND graph builders.
+
+Each layout is a tree rooted at its centre joint. ``parents[j]`` is the joint that ``j`` hangs
+from (the root is its own parent). The graph edges (``inward``: child -> parent), the bone
+stream (``bone[j] = joint[j] - joint[parents[j]]``) and the hop distances of ST-GCN's spatial
+partition all derive from that one list, so bones and graphs cannot disagree.
+
+pyskl keeps a separate bone table that differs from its graph in two layouts:
+
+* ``nturgb+d``: its bones hang each hand tip from the thumb (22 -> 23, 24 -> 25 in 1-based
+  Kinect numbering), while its graph hangs hand tips and thumbs from the hand.
+* ``coco``: its bones hang both hips from the nose, while its graph hangs them from the shoulders.
+* ``openpose``: its bones root the tree at the nose instead of the neck.
+
+mmskel's bones follow the graph (the anatomical choice: a hand tip moves with the hand, a hip
+with the torso). ``pyskl_parents`` records pyskl's bone table so that ``GenSkeFeat(...,
+bone_convention='pyskl')`` reproduces pyskl's and mmaction2's bone features exactly, which their
+checkpoints and pickles expect.
+
+A custom layout is a plain dict in a config, e.g.::
+
+    dict(name='my_hand', num_joints=5, parents=[0, 0, 1, 2, 3], center=0,
+         flip_pairs=[], joint_names=['wrist', 'a', 'b', 'c', 'd'])
+"""
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One skeleton layout.
+
+    Args:
+        name (str): Layout name, e.g. ``'nturgb+d'``.
+        parents (Sequence[int]): Parent joint of each joint; the root (centre) is its own parent.
+        center (int): Centre joint, used by normalisation and the ST-GCN spatial partition.
+        joint_names (Sequence[str]): One name per joint.
+        flip_pairs (Sequence[tuple]): Left/right joint pairs swapped by a horizontal flip.
+        pyskl_parents (Sequence[int], optional): pyskl's bone table where it differs from
+            ``parents``; None when the two agree.
+    """
+
+    name: str
+    parents: Tuple[int, ...]
+    center: int
+    joint_names: Tuple[str, ...]
+    flip_pairs: Tuple[Tuple[int, int], ...] = ()
+    pyskl_parents: Optional[Tuple[int, ...]] = None
+    extra: Dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        num = len(self.parents)
+        if len(self.joint_names) != num:
+            raise ValueError(f'layout {self.name!r}: {len(self.joint_names)} joint names for '
+                             f'{num} joints')
+        if not 0 <= self.center < num or self.parents[self.center] != self.center:
+            raise ValueError(f'layout {self.name!r}: centre {self.center} must be a joint that '
+                             'is its own parent')
+        for table in (self.parents, self.pyskl_parents or self.parents):
+            if len(table) != num or any(not 0 <= p < num for p in table):
+                raise ValueError(f'layout {self.name!r}: parent indices must be in [0, {num})')
+        for j in range(num):  # every joint must reach the root without cycles
+            seen, k = set(), j
+            while self.parents[k] != k:
+                if k in seen:
+                    raise ValueError(f'layout {self.name!r}: parents contain a cycle at {k}')
+                seen.add(k)
+                k = self.parents[k]
+            if k != self.center:
+                raise ValueError(f'layout {self.name!r}: joint {j} does not reach centre '
+                                 f'{self.center}')
+        for a, b in self.flip_pairs:
+            if not (0 <= a < num and 0 <= b < num):
+                raise ValueError(f'layout {self.name!r}: flip pair ({a}, {b}) out of range')
+
+    @property
+    def num_joints(self) -> int:
+        return len(self.parents)
+
+    @property
+    def inward(self) -> List[Tuple[int, int]]:
+        """Graph edges as (child, parent) pairs, root excluded."""
+        return [(j, p) for j, p in enumerate(self.parents) if j != p]
+
+    @property
+    def outward(self) -> List[Tuple[int, int]]:
+        return [(p, j) for j, p in self.inward]
+
+    def bone_parents(self, convention: str = 'tree') -> Tuple[int, ...]:
+        """Parent table for the bone stream: ``'tree'`` (mmskel) or ``'pyskl'``."""
+        if convention == 'tree':
+            return self.parents
+        if convention == 'pyskl':
+            return self.pyskl_parents or self.parents
+        raise ValueError(f"bone convention must be 'tree' or 'pyskl', got {convention!r}")
+
+    @property
+    def flip_index(self) -> List[int]:
+        """Permutation that swaps left and right joints."""
+        index = list(range(self.num_joints))
+        for a, b in self.flip_pairs:
+            index[a], index[b] = b, a
+        return index
+
+
+def _one_based(pairs):
+    return tuple((a - 1, b - 1) for a, b in pairs)
+
+
+NTU_NAMES = ('spine_base', 'spine_mid', 'neck', 'head', 'left_shoulder', 'left_elbow',
+             'left_wrist', 'left_hand', 'right_shoulder', 'right_elbow', 'right_wrist',
+             'right_hand', 'left_hip', 'left_knee', 'left_ankle', 'left_foot', 'right_hip',
+             'right_knee', 'right_ankle', 'right_foot', 'spine_shoulder', 'left_hand_tip',
+             'left_thumb', 'right_hand_tip', 'right_thumb')
+NTU_PARENTS = (1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18, 20,
+               7, 7, 11, 11)
+
+COCO_NAMES = ('nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder',
+              'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
+              'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle')
+COCO_PARENTS = (0, 0, 0, 1, 2, 0, 0, 5, 6, 7, 8, 5, 6, 11, 12, 13, 14)
+
+OPENPOSE_NAMES = ('nose', 'neck', 'right_shoulder', 'right_elbow', 'right_wrist',
+                  'left_shoulder', 'left_elbow', 'left_wrist', 'right_hip', 'right_knee',
+                  'right_ankle', 'left_hip', 'left_knee', 'left_ankle', 'right_eye', 'left_eye',
+                  'right_ear', 'left_ear')
+OPENPOSE_PARENTS = (1, 1, 1, 2, 3, 1, 5, 6, 2, 8, 9, 5, 11, 12, 0, 0, 14, 15)
+
+NWUCLA_NAMES = ('hip_center', 'spine', 'shoulder_center', 'head', 'left_shoulder',
+                'left_elbow', 'left_wrist', 'left_hand', 'right_shoulder', 'right_elbow',
+                'right_wrist', 'right_hand', 'left_hip', 'left_knee', 'left_ankle', 'left_foot',
+                'right_hip', 'right_knee', 'right_ankle', 'right_foot')
+NWUCLA_PARENTS = (1, 2, 2, 2, 2, 4, 5, 6, 2, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18)
+
+HANDMP_NAMES = ('wrist',) + tuple(f'{finger}_{part}' for finger in
+                                  ('thumb', 'index', 'middle', 'ring', 'pinky')
+                                  for part in ('mcp', 'pip', 'dip', 'tip'))
+HANDMP_PARENTS = (0, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0, 13, 14, 15, 0, 17, 18, 19)
+
+
+def _with(parents: Sequence[int], changes: Dict[int, int]) -> Tuple[int, ...]:
+    table = list(parents)
+    for joint, parent in changes.items():
+        table[joint] = parent
+    return tuple(table)
+
+
+LAYOUTS: Dict[str, Layout] = {
+    'nturgb+d': Layout(
+        name='nturgb+d', parents=NTU_PARENTS, center=20, joint_names=NTU_NAMES,
+        flip_pairs=_one_based([(5, 9), (6, 10), (7, 11), (8, 12), (13, 17), (14, 18),
+                               (15, 19), (16, 20), (22, 24), (23, 25)]),
+        pyskl_parents=_with(NTU_PARENTS, {21: 22, 23: 24})),
+    'coco': Layout(
+        name='coco', parents=COCO_PARENTS, center=0, joint_names=COCO_NAMES,
+        flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)),
+        pyskl_parents=_with(COCO_PARENTS, {11: 0, 12: 0})),
+    'openpose': Layout(
+        name='openpose', parents=OPENPOSE_PARENTS, center=1, joint_names=OPENPOSE_NAMES,
+        flip_pairs=((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13), (14, 15), (16, 17)),
+        pyskl_parents=_with(OPENPOSE_PARENTS, {0: 0, 1: 0})),
+    'nw-ucla': Layout(
+        name='nw-ucla', parents=NWUCLA_PARENTS, center=2, joint_names=NWUCLA_NAMES,
+        flip_pairs=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18), (15, 19))),
+    'handmp': Layout(
+        name='handmp', parents=HANDMP_PARENTS, center=0, joint_names=HANDMP_NAMES),
+}
+
+
+def get_layout(layout: Union[str, dict, Layout]) -> Layout:
+    """Look up a built-in layout by name, or build a custom one from a dict.
+
+    Args:
+        layout (str | dict | Layout): A name in :data:`LAYOUTS`, or a dict with ``parents`` and
+            ``center`` (and optionally ``name``, ``joint_names``, ``flip_pairs``,
+            ``pyskl_parents``).
+
+    Returns:
+        Layout: The layout.
+
+    Example:
+        >>> get_layout('nturgb+d').num_joints
+        25
+    """
+    if isinstance(layout, Layout):
+        return layout
+    if isinstance(layout, str):
+        if layout not in LAYOUTS:
+            raise KeyError(f'unknown layout {layout!r}; built-in layouts are {sorted(LAYOUTS)}, '
+                           'or pass a dict with "parents" and "center"')
+        return LAYOUTS[layout]
+    if isinstance(layout, dict):
+        missing = {'parents', 'center'} - set(layout)
+        if missing:
+            raise KeyError(f'custom layout dict lacks {sorted(missing)}')
+        parents = tuple(int(p) for p in layout['parents'])
+        names = layout.get('joint_names') or tuple(f'joint_{i}' for i in range(len(parents)))
+        pyskl = layout.get('pyskl_parents')
+        return Layout(name=layout.get('name', 'custom'), parents=parents,
+                      center=int(layout['center']), joint_names=tuple(names),
+                      flip_pairs=tuple(tuple(p) for p in layout.get('flip_pairs', ())),
+                      pyskl_parents=tuple(pyskl) if pyskl is not None else None)
+    raise TypeError(f'layout must be a name, dict or Layout, got {type(layout).__name__}')

@@ -1,0 +1,1 @@
+"""Visualisation (skeleton animation, confusion matrices, curves) lives here."""

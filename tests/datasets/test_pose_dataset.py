@@ -1,0 +1,118 @@
+"""PoseDataset over a small annotation pickle."""
+import numpy as np
+import pytest
+
+from mmskel.datasets import PoseDataset
+from mmskel.datasets.io import AnnotationError, dump_annotations
+
+CLASSES = ['drink', 'eat', 'wave', 'kick']
+
+
+def _sample(frame_dir, label, num_frames):
+    keypoint = np.full((1, num_frames, 25, 3), label, dtype=np.float16)
+    return dict(frame_dir=frame_dir, label=label, keypoint=keypoint, total_frames=num_frames)
+
+
+@pytest.fixture
+def ann_file(tmp_path):
+    samples = [_sample('a0', 0, 5), _sample('a1', 1, 6), _sample('a2', 2, 7),
+               _sample('a3', 3, 8), _sample('b1', 1, 9), _sample('b3', 3, 10)]
+    samples[1].pop('total_frames')  # filled from the keypoint
+    split = {'train': ['a0', 'a1', 'a2', 'a3'], 'val': ['b1', 'b3']}
+    path = tmp_path / 'ann.pkl'
+    dump_annotations(samples, str(path), split=split, classes=CLASSES)
+    return str(path)
+
+
+def _dirs(dataset):
+    return [dataset.get_data_info(i)['frame_dir'] for i in range(len(dataset))]
+
+
+def test_all_samples_without_split(ann_file):
+    dataset = PoseDataset(ann_file)
+    assert _dirs(dataset) == ['a0', 'a1', 'a2', 'a3', 'b1', 'b3']
+    info = dataset.get_data_info(1)
+    assert info['total_frames'] == 6 and info['label'] == 1
+    assert info['keypoint'].shape == (1, 6, 25, 3) and info['keypoint'].dtype == np.float16
+    assert info['test_mode'] is False
+
+
+@pytest.mark.parametrize('split, expected', [('train', ['a0', 'a1', 'a2', 'a3']),
+                                             ('val', ['b1', 'b3'])])
+def test_split_selection(ann_file, split, expected):
+    dataset = PoseDataset(ann_file, split=split)
+    assert _dirs(dataset) == expected
+    assert [dataset.get_data_info(i)['label'] for i in range(len(dataset))] == \
+        [int(d[1]) for d in expected]
+
+
+def test_unknown_split_names_the_available_ones(ann_file):
+    with pytest.raises(KeyError) as info:
+        PoseDataset(ann_file, split='xsub_train')
+    message = str(info.value)
+    assert 'xsub_train' in message and "['train', 'val']" in message and ann_file in message
+
+
+def test_class_subset_renumbers_labels_and_classes(ann_file):
+    dataset = PoseDataset(ann_file, class_subset=[3, 1])
+    assert _dirs(dataset) == ['a1', 'a3', 'b1', 'b3']
+    labels = [dataset.get_data_info(i)['label'] for i in range(len(dataset))]
+    assert labels == [1, 0, 1, 0]  # 3 -> 0, 1 -> 1
+    # the keypoints still hold the original class values: only the label was renumbered
+    assert dataset.get_data_info(1)['keypoint'][0, 0, 0, 0] == 3
+    assert dataset.metainfo['classes'] == ['kick', 'eat']
+
+
+def test_class_subset_with_split(ann_file):
+    dataset = PoseDataset(ann_file, split='val', class_subset=[3])
+    assert _dirs(dataset) == ['b3']
+    assert dataset.get_data_info(0)['label'] == 0
+
+
+def test_classes_metainfo_from_the_pickle(ann_file):
+    assert PoseDataset(ann_file).metainfo['classes'] == CLASSES
+    # an explicit metainfo wins over the pickle's
+    override = PoseDataset(ann_file, metainfo=dict(classes=['w', 'x', 'y', 'z']))
+    assert override.metainfo['classes'] == ['w', 'x', 'y', 'z']
+
+
+def test_no_classes_key_no_metainfo(tmp_path):
+    path = tmp_path / 'plain.pkl'
+    dump_annotations([_sample('a', 0, 3)], str(path))
+    assert 'classes' not in PoseDataset(str(path)).metainfo
+
+
+@pytest.mark.parametrize('test_mode', [False, True])
+def test_test_mode_reaches_the_pipeline(ann_file, test_mode):
+    seen = []
+
+    def record(results):
+        seen.append((results['frame_dir'], results['test_mode'], results['total_frames']))
+        return dict(results, recorded=True)
+
+    dataset = PoseDataset(ann_file, pipeline=[record], split='val', test_mode=test_mode)
+    out = dataset[1]
+    assert out['recorded'] is True
+    assert seen == [('b3', test_mode, 10)]
+
+
+def test_pipeline_from_config_dicts(ann_file):
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    dataset = PoseDataset(ann_file, split='train', test_mode=True, pipeline=[
+        dict(type='UniformSampleFrames', clip_len=4), dict(type='PoseDecode'),
+        dict(type='FormatGCNInput', num_person=2), dict(type='PackActionInputs')])
+    out = dataset[3]
+    assert tuple(out['inputs'].shape) == (1, 2, 4, 25, 3)
+    assert float(out['inputs'][0, 0].min()) == 3.0 and float(out['inputs'][0, 1].abs().max()) == 0
+    assert out['data_samples'].gt_label.tolist() == [3]
+    assert out['data_samples'].frame_dir == 'a3'
+    # test mode is deterministic
+    np.testing.assert_array_equal(dataset[3]['inputs'].numpy(), out['inputs'].numpy())
+
+
+def test_invalid_annotation_file_raises(tmp_path):
+    path = tmp_path / 'bad.pkl'
+    path.write_bytes(b'garbage')
+    with pytest.raises(AnnotationError, match=str(path)):
+        PoseDataset(str(path))

@@ -1,0 +1,57 @@
+"""Test a checkpoint: python tools/test.py CONFIG CHECKPOINT [--out result.pkl] ..."""
+import argparse
+
+from mmengine.config import DictAction
+
+from mmskel.engine import build_runner, load_config
+from mmskel.evaluation.acc_metric import METRIC_NAMES
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test a skeleton action recognizer')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='folder for the test logs')
+    parser.add_argument('--out', help='write per-sample scores, labels and ids to this .pkl')
+    parser.add_argument('--eval', nargs='+', choices=METRIC_NAMES,
+                        help='metrics to compute (default: the config\'s)')
+    parser.add_argument('--dump', help='write every predicted data sample (mmaction2 style, a '
+                        'list of dicts) to this .pkl')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config keys, e.g. test_dataloader.batch_size=8')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def apply_args(cfg, args: argparse.Namespace) -> None:
+    """Point the run at the checkpoint and set up the requested outputs."""
+    cfg.load_from = args.checkpoint
+    evaluators = cfg.test_evaluator
+    if not isinstance(evaluators, (list, tuple)):
+        evaluators = [evaluators]
+    evaluators = [dict(e) for e in evaluators]
+    for evaluator in evaluators:
+        if evaluator.get('type') == 'AccMetric':
+            if args.eval:
+                evaluator['metric_list'] = args.eval
+            if args.out:
+                evaluator['out_file'] = args.out
+    if args.out and not any(e.get('type') == 'AccMetric' for e in evaluators):
+        evaluators.append(dict(type='AccMetric', out_file=args.out))
+    if args.dump:
+        evaluators.append(dict(type='DumpSamples', out_file=args.dump))
+    cfg.test_evaluator = evaluators
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
+    apply_args(cfg, args)
+    runner = build_runner(cfg, args.launcher)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()

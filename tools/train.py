@@ -1,0 +1,68 @@
+"""Train a recognizer: python tools/train.py CONFIG [--validate] [--work-dir DIR] ..."""
+import argparse
+import logging
+
+import torch
+from mmengine.config import DictAction
+from mmengine.logging import print_log
+
+from mmskel.engine import build_runner, load_config
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Train a skeleton action recognizer')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('--work-dir', help='folder for logs and checkpoints')
+    parser.add_argument('--validate', action='store_true',
+                        help='evaluate on the val split after each val_interval epochs')
+    parser.add_argument('--seed', type=int, help='random seed')
+    parser.add_argument('--deterministic', action='store_true',
+                        help='deterministic cuDNN / torch algorithms')
+    parser.add_argument('--resume', nargs='?', type=str, const='auto',
+                        help='resume from PATH, or from the last checkpoint of the work dir '
+                        'when no PATH is given')
+    parser.add_argument('--amp', action='store_true',
+                        help='automatic mixed precision (GPU only; ignored on CPU)')
+    parser.add_argument('--auto-scale-lr', action='store_true',
+                        help='scale the lr by total batch size / auto_scale_lr.base_batch_size')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config keys, e.g. train_cfg.max_epochs=5')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def apply_args(cfg, args: argparse.Namespace) -> None:
+    """Turn the command-line switches into config edits."""
+    if not args.validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+        if cfg.get('default_hooks', {}).get('checkpoint', {}).get('save_best'):
+            cfg.default_hooks.checkpoint.save_best = None
+    if args.seed is not None or args.deterministic:
+        cfg.randomness = dict(seed=args.seed, deterministic=args.deterministic)
+    if args.amp:
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'
+            cfg.optim_wrapper.loss_scale = 'dynamic'
+        else:
+            print_log('--amp needs a GPU; training in float32 on the CPU', 'current',
+                      logging.WARNING)
+    if args.auto_scale_lr:
+        cfg.auto_scale_lr.enable = True
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
+    apply_args(cfg, args)
+    runner = build_runner(cfg, args.launcher)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
