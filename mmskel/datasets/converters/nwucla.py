@@ -1,0 +1,171 @@
+"""Convert NW-UCLA skeletons (CTR-GCN's ``all_sqe`` json form) to an annotation pickle.
+
+Each input file ``aAA_sSS_eEE_vVV.json`` (action, subject, repetition, view) holds
+``{"file_name": str, "skeletons": [T][20][3], "label": int}`` with a 1-based label over the
+10 classes. The standard cross-view protocol trains on views 1 and 2 and validates on view 3.
+"""
+import json
+import os.path as osp
+import re
+import time
+from collections import Counter
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple, Union
+
+import numpy as np
+from tqdm import tqdm
+
+from mmskel.datasets.io import dump_annotations
+from mmskel.structures.layouts import get_layout
+from mmskel.utils import atomic_open
+
+NWUCLA_CLASSES = ('pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around',
+                  'sit down', 'stand up', 'donning', 'doffing', 'throw', 'carry')
+NAME_PATTERN = re.compile(r'a(\d{2})_s(\d{2})_e(\d{2})_v(\d{2})')
+SPLIT_VIEWS = {'train': (1, 2), 'val': (3, )}
+NUM_JOINTS = get_layout('nw-ucla').num_joints
+
+
+class SkipSample(Exception):
+    """A file that cannot become a sample; ``reason`` is the short key it is counted under."""
+
+    def __init__(self, reason: str, detail: str = ''):
+        super().__init__(f'{reason}: {detail}' if detail else reason)
+        self.reason = reason
+
+
+def load_nwucla_json(path: Union[str, Path], num_joints: int = NUM_JOINTS) -> Tuple[dict, int]:
+    """Read one NW-UCLA json into a sample.
+
+    Args:
+        path (str | Path): ``aAA_sSS_eEE_vVV.json``.
+        num_joints (int): Joints expected per frame. Defaults to 20.
+
+    Returns:
+        tuple[dict, int]: The sample (``keypoint`` float32 [1, T, V, 3], 0-based ``label``)
+        and its camera view.
+
+    Raises:
+        SkipSample: The file is not a usable sample; ``reason`` says why.
+    """
+    path = Path(path)
+    match = NAME_PATTERN.fullmatch(path.stem)
+    if match is None:
+        raise SkipSample('bad file name', 'expected aAA_sSS_eEE_vVV.json')
+    view = int(match.group(4))
+    if not any(view in views for views in SPLIT_VIEWS.values()):
+        raise SkipSample('unknown view', f'view {view} is in no split')
+    try:
+        with open(path, encoding='utf-8') as f:
+            content = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SkipSample('unreadable json', str(e)) from e
+    if not isinstance(content, dict) or 'skeletons' not in content:
+        raise SkipSample('missing skeletons')
+    label = content.get('label')
+    if (not isinstance(label, int) or isinstance(label, bool)
+            or not 1 <= label <= len(NWUCLA_CLASSES)):
+        raise SkipSample('bad label', f'expected an int in 1..{len(NWUCLA_CLASSES)}, '
+                         f'got {label!r}')
+    frames = content['skeletons']
+    if not isinstance(frames, list) or not frames:
+        raise SkipSample('empty sequence')
+    if any(not isinstance(frame, list) or len(frame) != num_joints for frame in frames):
+        counts = sorted({len(f) if isinstance(f, list) else -1 for f in frames})
+        raise SkipSample('wrong joint count', f'expected {num_joints}, got {counts}')
+    try:
+        keypoint = np.asarray(frames, dtype=np.float32)
+    except (ValueError, TypeError) as e:
+        raise SkipSample('bad shape', str(e)) from e
+    if keypoint.shape[1:] != (num_joints, 3):
+        raise SkipSample('bad shape', f'expected [T, {num_joints}, 3], got {keypoint.shape}')
+    if not np.isfinite(keypoint).all():
+        raise SkipSample('non-finite values')
+    sample = dict(frame_dir=path.stem, label=label - 1, total_frames=len(keypoint),
+                  keypoint=keypoint[None])
+    return sample, view
+
+
+def _load_or_skip(path: str) -> Tuple[str, Optional[dict], int, str]:
+    """Worker: (file name, sample or None, view, skip reason or '')."""
+    try:
+        sample, view = load_nwucla_json(path)
+        return osp.basename(path), sample, view, ''
+    except SkipSample as e:
+        return osp.basename(path), None, 0, e.reason
+
+
+def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int = 1,
+                   progress: bool = True) -> Dict:
+    """Convert a folder of NW-UCLA json files into one annotation pickle.
+
+    Bad files (unreadable json, no ``skeletons``, wrong joint count, empty sequence, a name not
+    matching ``aAA_sSS_eEE_vVV``) are skipped and counted, so one broken file costs one sample,
+    not the whole conversion. The summary is also written to ``<out>.log.json``.
+
+    Args:
+        root (str | Path): Folder of ``*.json`` files.
+        out (str | Path): Output ``.pkl`` path.
+        workers (int): Processes reading files. Defaults to 1.
+        progress (bool): Show a tqdm progress bar. Defaults to True.
+
+    Returns:
+        dict: ``num_files``, ``num_samples``, ``split_sizes``, ``class_counts``,
+        ``num_skipped`` (reason -> count), ``skipped`` (reason -> file names), ``seconds``.
+
+    Example:
+        >>> summary = convert_nwucla('../shared/data/NW-UCLA/all_sqe', 'data/nwucla/a.pkl')
+        >>> summary['split_sizes']
+        {'train': 1020, 'val': 464}
+    """
+    start = time.perf_counter()
+    root, out = Path(root), Path(out)
+    if not root.is_dir():
+        raise FileNotFoundError(f'NW-UCLA folder {root} does not exist; expected a folder of '
+                                'aAA_sSS_eEE_vVV.json files (all_sqe)')
+    paths = sorted(str(p) for p in root.glob('*.json'))
+    if not paths:
+        raise FileNotFoundError(f'no *.json files in {root}')
+    bar = dict(total=len(paths), desc='NW-UCLA', unit='file', disable=not progress)
+    if workers > 1:
+        with Pool(workers) as pool:
+            results = list(tqdm(pool.imap(_load_or_skip, paths, chunksize=32), **bar))
+    else:
+        results = [_load_or_skip(p) for p in tqdm(paths, **bar)]
+
+    annotations: List[dict] = []
+    split: Dict[str, List[str]] = {name: [] for name in SPLIT_VIEWS}
+    skipped: Dict[str, List[str]] = {}
+    for file_name, sample, view, reason in results:
+        if sample is None:
+            skipped.setdefault(reason, []).append(file_name)
+            continue
+        annotations.append(sample)
+        split[next(n for n, views in SPLIT_VIEWS.items() if view in views)].append(
+            sample['frame_dir'])
+    dump_annotations(annotations, str(out), split=split, classes=list(NWUCLA_CLASSES))
+    counts = Counter(sample['label'] for sample in annotations)
+    summary = dict(
+        root=str(root), out=str(out), num_files=len(paths), num_samples=len(annotations),
+        split_sizes={name: len(ids) for name, ids in split.items()},
+        class_counts={NWUCLA_CLASSES[k]: counts[k] for k in range(len(NWUCLA_CLASSES))},
+        num_skipped={reason: len(names) for reason, names in skipped.items()},
+        skipped=skipped, seconds=round(time.perf_counter() - start, 3))
+    with atomic_open(f'{out}.log.json', 'w') as f:
+        json.dump(summary, f, indent=2)
+    return summary
+
+
+def format_summary(summary: Dict) -> str:
+    """Render a :func:`convert_nwucla` summary for the terminal."""
+    lines = [f"{summary['num_samples']}/{summary['num_files']} files converted to "
+             f"{summary['out']} in {summary['seconds']:.1f} s",
+             'splits: ' + ', '.join(f'{k} {v}' for k, v in summary['split_sizes'].items()),
+             'classes: ' + ', '.join(f'{k} {v}' for k, v in summary['class_counts'].items())]
+    if not summary['skipped']:
+        lines.append('skipped: none')
+    for reason, names in summary['skipped'].items():
+        lines.append(f'skipped ({reason}): {len(names)}: ' + ', '.join(names))
+    lines.append(f"log: {summary['out']}.log.json")
+    return '\n'.join(lines)

@@ -1,0 +1,124 @@
+"""Every command in the README and the docs runs.
+
+Each document's ``shell`` blocks are run in order, as one bash script, in a sandbox that looks
+like the repository (``configs/``, ``tools/`` and ``../shared`` linked in). Training and testing
+commands keep their arguments and get shrinking ``--cfg-options`` appended (a tiny model, a few
+samples), so that a 50-epoch recipe still runs all its epochs and writes the checkpoint the next
+command names. Slurm is played by a stand-in ``srun`` that runs the task as SLURM would (one
+process, with SLURM_* variables). ``make`` targets are run elsewhere: ``make test`` is CI
+itself and ``make demo`` runs in ``tests/test_demo.py``.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get('MMSKEL_SHARED_DATA', REPO.parent / 'shared' / 'data'))
+
+DOCS = [REPO / 'README.md', *sorted((REPO / 'docs').rglob('*.md')),
+        *sorted((REPO / 'configs').rglob('README.md'))]
+RUN_ELSEWHERE = {'make demo': 'tests/test_demo.py', 'make test': '.ci/run',
+                 'make venv': 'the Makefile prerequisite of make demo and make test',
+                 'make test-slow': 'make test with slow tests'}
+SHRINK = ('model.backbone.base_channels=8 model.cls_head.in_channels=32 '
+          'train_dataloader.dataset.indices=8 train_dataloader.batch_size=4 '
+          'val_dataloader.dataset.indices=8 test_dataloader.dataset.indices=8 '
+          'train_dataloader.num_workers=0 train_dataloader.persistent_workers=False '
+          'val_dataloader.num_workers=0 val_dataloader.persistent_workers=False '
+          'test_dataloader.num_workers=0 test_dataloader.persistent_workers=False '
+          'default_hooks.logger.interval=1')
+FAKE_SRUN = """#!/usr/bin/env bash
+# stand-in for srun: drop srun's own options, run the task once as SLURM task 0 of 1
+while [[ "$1" == -* ]]; do shift; done
+export SLURM_PROCID=0 SLURM_NTASKS=1 SLURM_LOCALID=0 SLURM_NODELIST=localhost
+export MASTER_ADDR=127.0.0.1 MASTER_PORT=29531
+exec "$@"
+"""
+
+
+def shell_blocks(path: Path) -> list:
+    """The commands of a markdown file's ```shell blocks, continuation lines joined."""
+    commands = []
+    for block in re.findall(r'```shell\n(.*?)```', path.read_text(), flags=re.S):
+        for line in block.replace('\\\n', ' ').splitlines():
+            line = line.split(' #')[0].strip()
+            if line and not line.startswith('#'):
+                commands.append(line)
+    return commands
+
+
+def is_tool_run(command: str) -> bool:
+    return bool(re.search(r'tools/(train|test)\.py|tools/(dist|slurm)_(train|test)\.sh',
+                          command))
+
+
+def shrink(command: str) -> str:
+    """Append the shrinking overrides to a train/test command (after any of its own)."""
+    if not is_tool_run(command):
+        return command
+    if '--cfg-options' in command:
+        return command.replace('--cfg-options', f'--cfg-options {SHRINK}', 1)
+    return f'{command} --cfg-options {SHRINK}'
+
+
+def documented() -> list:
+    return [(path, shell_blocks(path)) for path in DOCS if shell_blocks(path)]
+
+
+def make_sandbox(root: Path) -> Path:
+    repo = root / 'repo'
+    repo.mkdir()
+    for name in ('configs', 'tools', 'mmskel', 'model-index.yml', 'requirements', 'setup.py',
+                 'README.md'):
+        (repo / name).symlink_to(REPO / name)
+    (root / 'shared').symlink_to(SHARED_DATA.parent)
+    bin_dir = root / 'bin'
+    bin_dir.mkdir()
+    (bin_dir / 'srun').write_text(FAKE_SRUN)
+    (bin_dir / 'srun').chmod(0o755)
+    return repo
+
+
+@pytest.fixture(scope='session')
+def nwucla_pickle(tmp_path_factory) -> Path:
+    """NW-UCLA converted once; the training docs assume the README's conversion was run."""
+    root = SHARED_DATA / 'NW-UCLA' / 'all_sqe'
+    if not root.exists():
+        pytest.skip(f'the docs use NW-UCLA from {SHARED_DATA}, which is absent')
+    out = tmp_path_factory.mktemp('nwucla') / 'nwucla_3danno.pkl'
+    subprocess.run([sys.executable, str(REPO / 'tools/data/nwucla/convert_nwucla.py'), '--root',
+                    str(root), '--out', str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize('path', [p for p, _ in documented()],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path) -> None:
+    script = []
+    for command in shell_blocks(path):
+        if command in RUN_ELSEWHERE:
+            continue
+        if command.startswith(('pip install', 'python -m venv')):
+            pytest.skip('installation commands run in tests/test_install.py')
+        script.append(shrink(command))
+    repo = make_sandbox(tmp_path)
+    (repo / 'data' / 'nwucla').mkdir(parents=True)
+    shutil.copy(nwucla_pickle, repo / 'data' / 'nwucla' / 'nwucla_3danno.pkl')
+    env = dict(os.environ, PATH=f"{tmp_path / 'bin'}:{Path(sys.executable).parent}:"
+               f"{os.environ['PATH']}", PYTHONPATH=str(REPO), MASTER_PORT='29533')
+    result = subprocess.run(['bash', '-euo', 'pipefail', '-c', '\n'.join(script)], cwd=repo,
+                            env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, (f'a command of {path.name} failed:\n'
+                                    f'{result.stdout[-3000:]}\n{result.stderr[-5000:]}')
+
+
+def test_every_make_target_in_docs_is_run_elsewhere() -> None:
+    for path, commands in documented():
+        for command in commands:
+            if command.startswith('make'):
+                assert command in RUN_ELSEWHERE, f'{path.name}: nothing runs {command!r}'

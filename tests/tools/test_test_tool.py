@@ -1,0 +1,67 @@
+"""tools/test.py on the checkpoint of a real NW-UCLA run: result file, metrics and dump."""
+import pickle
+
+import numpy as np
+import pytest
+
+from mmskel.evaluation.functional import mean_class_accuracy
+from .conftest import WorkDir
+
+
+@pytest.fixture(scope='module')
+def tested(tools, trained, tmp_path_factory):
+    """tools/test.py on epoch_2.pth with --out, --eval and --dump."""
+    folder = tmp_path_factory.mktemp('tested')
+    tools.test(trained.path / 'epoch_2.pth', folder / 'work_dir', '--out', folder / 'result.pkl',
+               '--eval', 'top_k_accuracy', 'mean_class_accuracy',
+               '--dump', folder / 'dump.pkl')
+    with open(folder / 'result.pkl', 'rb') as f:
+        result = pickle.load(f)
+    return folder, result
+
+
+def test_result_file_holds_the_val_samples(tools, tested):
+    _, result = tested
+    data = tools.data
+    assert result['frame_dir'] == [data.ids['val'][i] for i in data.val_indices]
+    assert result['labels'].tolist() == [data.labels['val'][i] for i in data.val_indices]
+    assert result['scores'].dtype == np.float32
+    assert result['scores'].shape == (len(data.val_indices), 10)
+    assert np.isfinite(result['scores']).all()
+    assert len(result['classes']) == 10 and result['classes'][0] == 'pick up with one hand'
+
+
+def test_top1_from_result_file_equals_logged_val_top1(trained, tested):
+    # val and test share the pipeline (test-mode sampling is seeded), so they agree exactly
+    _, result = tested
+    top1 = float((result['scores'].argmax(1) == result['labels']).mean())
+    assert top1 == pytest.approx(trained.val_top1()[2], abs=1e-9)
+
+
+def test_eval_reports_the_requested_metrics(tested):
+    folder, result = tested
+    metrics = WorkDir(folder / 'work_dir').test_metrics()
+    assert {'acc/top1', 'acc/top5', 'acc/mean1'} <= metrics.keys()
+    assert metrics['acc/top1'] == pytest.approx(
+        (result['scores'].argmax(1) == result['labels']).mean())
+    assert metrics['acc/mean1'] == pytest.approx(
+        mean_class_accuracy(result['scores'], result['labels']))
+
+
+def test_dump_holds_one_predicted_sample_per_val_sample(tested):
+    folder, result = tested
+    with open(folder / 'dump.pkl', 'rb') as f:
+        dump = pickle.load(f)
+    assert isinstance(dump, list) and len(dump) == len(result['frame_dir'])
+    assert [d['frame_dir'] for d in dump] == result['frame_dir']
+    np.testing.assert_allclose(np.stack([d['pred_score'] for d in dump]), result['scores'],
+                               rtol=1e-6)
+    assert [int(np.ravel(d['gt_label'])[0]) for d in dump] == result['labels'].tolist()
+
+
+def test_eval_with_one_metric_reports_only_it(tools, trained, tmp_path):
+    tools.test(trained.path / 'epoch_2.pth', tmp_path / 'work_dir',
+               '--eval', 'mean_class_accuracy')
+    metrics = WorkDir(tmp_path / 'work_dir').test_metrics()
+    assert 'acc/mean1' in metrics
+    assert 'acc/top1' not in metrics and 'acc/top5' not in metrics
