@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.mmskel-installed
-DEMO_CONFIG := configs/skeleton/stgcn/stgcn_12e_synthetic_xsub_keypoint_3d.py
+DEMO_CONFIG := configs/skeleton/stgcn/stgcn_10e_synthetic_xsub_keypoint_3d.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 

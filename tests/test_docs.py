@@ -34,7 +34,9 @@ SHRINK = ('model.backbone.base_channels=8 model.cls_head.in_channels=32 '
           'default_hooks.logger.interval=1')
 FAKE_SRUN = """#!/usr/bin/env bash
 # stand-in for srun: drop srun's own options, run the task once as SLURM task 0 of 1
-while [[ "$1" == -* ]]; do shift; done
+while [[ "$1" == -* ]]; do
+    case "$1" in -p|-N|-n|-w|-c|-J) shift 2 ;; *) shift ;; esac
+done
 export SLURM_PROCID=0 SLURM_NTASKS=1 SLURM_LOCALID=0 SLURM_NODELIST=localhost
 export MASTER_ADDR=127.0.0.1 MASTER_PORT=29531
 exec "$@"

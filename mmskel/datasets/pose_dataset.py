@@ -1,5 +1,5 @@
 """PoseDataset: skeleton samples from an annotation pickle."""
-from typing import Callable, List, Optional, Sequence, Union
+from typing import Callable, List, Mapping, Optional, Sequence, Union
 
 from mmengine.dataset import BaseDataset
 
@@ -13,7 +13,9 @@ class PoseDataset(BaseDataset):
 
     Args:
         ann_file (str): Annotation pickle.
-        pipeline (list[dict | callable]): Transforms applied to each sample.
+        pipeline (list | dict): Transforms applied to each sample: a list, or a dict of named
+            steps (applied in order; a step set to None is left out). Named steps let a config
+            that inherits change one step, e.g. ``pipeline=dict(feats=dict(feats=['b']))``.
         split (str, optional): Split name in the pickle's ``split`` dict; None keeps all samples.
         class_subset (Sequence[int], optional): Keep only these labels, renumbered 0..k-1 in the
             given order.
@@ -27,12 +29,15 @@ class PoseDataset(BaseDataset):
         (1, 36, 20, 3)
     """
 
-    def __init__(self, ann_file: str, pipeline: Sequence[Union[dict, Callable]] = (),
+    def __init__(self, ann_file: str,
+                 pipeline: Union[Sequence[Union[dict, Callable]], Mapping] = (),
                  split: Optional[str] = None, class_subset: Optional[Sequence[int]] = None,
                  trusted: bool = False, test_mode: bool = False, **kwargs) -> None:
         self.split = split
         self.class_subset = list(class_subset) if class_subset is not None else None
         self.trusted = trusted
+        if isinstance(pipeline, Mapping):
+            pipeline = [step for step in pipeline.values() if step is not None]
         super().__init__(ann_file=ann_file, pipeline=list(pipeline), test_mode=test_mode,
                          **kwargs)
 

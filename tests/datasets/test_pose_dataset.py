@@ -111,6 +111,19 @@ def test_pipeline_from_config_dicts(ann_file):
     np.testing.assert_array_equal(dataset[3]['inputs'].numpy(), out['inputs'].numpy())
 
 
+def test_pipeline_as_named_steps_runs_in_order_and_skips_none(ann_file):
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    steps = dict(sample=dict(type='UniformSampleFrames', clip_len=4),
+                 decode=dict(type='PoseDecode'), unused=None,
+                 format=dict(type='FormatGCNInput', num_person=3),
+                 pack=dict(type='PackActionInputs'))
+    dataset = PoseDataset(ann_file, split='train', test_mode=True, pipeline=steps)
+    assert [type(t).__name__ for t in dataset.pipeline.transforms] == [
+        'UniformSampleFrames', 'PoseDecode', 'FormatGCNInput', 'PackActionInputs']
+    assert tuple(dataset[3]['inputs'].shape) == (1, 3, 4, 25, 3)
+
+
 def test_invalid_annotation_file_raises(tmp_path):
     path = tmp_path / 'bad.pkl'
     path.write_bytes(b'garbage')

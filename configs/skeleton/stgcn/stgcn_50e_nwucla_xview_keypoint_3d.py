@@ -1,6 +1,6 @@
 # ST-GCN on NW-UCLA cross-view (train views 1+2, test view 3), 3D joints, 10 classes
 _base_ = [
-    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_16e.py',
+    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_80e.py',
     '../../_base_/datasets/nwucla.py'
 ]
 
@@ -11,7 +11,7 @@ model = dict(
     cls_head=dict(type='GCNHead', num_classes=10, in_channels=256))
 
 max_epochs = 50
-train_cfg = dict(max_epochs=max_epochs)
+train_cfg = dict(max_epochs=max_epochs, val_interval=1)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=5,
          convert_to_iter_based=True),

@@ -1,6 +1,6 @@
 # ST-GCN on NTU RGB+D 60 xsub, 2D HRNet COCO-17 keypoints + scores (3 channels)
 _base_ = [
-    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_16e.py',
+    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_80e.py',
     '../../_base_/datasets/ntu60_xsub_2d.py'
 ]
 

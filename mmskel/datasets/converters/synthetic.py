@@ -378,8 +378,8 @@ def make_clip(rng: np.random.Generator, name: str, body: Dict[str, np.ndarray],
     return keypoint.astype(np.float32)
 
 
-def generate_synthetic(out: str, num_subjects: int = 8, num_train_subjects: int = 6,
-                       samples_per_class_per_subject: int = 7, min_frames: int = 40,
+def generate_synthetic(out: str, num_subjects: int = 20, num_train_subjects: int = 16,
+                       samples_per_class_per_subject: int = 3, min_frames: int = 40,
                        max_frames: int = 80, seed: int = 0) -> Dict:
     """Generate the synthetic quick-start dataset and write its annotation pickle.
 
@@ -388,11 +388,11 @@ def generate_synthetic(out: str, num_subjects: int = 8, num_train_subjects: int 
 
     Args:
         out (str): Output ``.pkl`` path.
-        num_subjects (int): Performers, numbered from 1. Defaults to 8.
+        num_subjects (int): Performers, numbered from 1. Defaults to 20.
         num_train_subjects (int): The first this many go to ``xsub_train``, the rest to
-            ``xsub_val``. Defaults to 6.
+            ``xsub_val``. Defaults to 16.
         samples_per_class_per_subject (int): Repetitions of each class by each performer.
-            Defaults to 7 (42 train and 14 val samples per class).
+            Defaults to 3 (48 train and 12 val samples per class).
         min_frames (int): Shortest clip. Defaults to 40.
         max_frames (int): Longest clip. Defaults to 80.
         seed (int): Random seed. Defaults to 0.
@@ -402,7 +402,7 @@ def generate_synthetic(out: str, num_subjects: int = 8, num_train_subjects: int 
 
     Example:
         >>> generate_synthetic('data/synthetic/synthetic_3danno.pkl')['split_sizes']
-        {'xsub_train': 630, 'xsub_val': 210}
+        {'xsub_train': 720, 'xsub_val': 180}
     """
     if not 0 < num_train_subjects < num_subjects:
         raise ValueError(f'num_train_subjects must be in [1, {num_subjects - 1}] so that both '

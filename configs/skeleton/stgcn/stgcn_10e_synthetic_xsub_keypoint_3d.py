@@ -2,7 +2,7 @@
 # (base_channels=32: 64 -> 128 channels, same 10 blocks and graph) so that training and testing
 # take a few minutes on a 2-core CPU.
 _base_ = [
-    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_16e.py',
+    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_80e.py',
     '../../_base_/datasets/synthetic.py'
 ]
 
@@ -12,8 +12,8 @@ model = dict(
                   graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
     cls_head=dict(type='GCNHead', num_classes=15, in_channels=128))
 
-max_epochs = 12
-train_cfg = dict(max_epochs=max_epochs)
+max_epochs = 10
+train_cfg = dict(max_epochs=max_epochs, val_interval=1)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
