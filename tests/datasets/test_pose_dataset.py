@@ -129,3 +129,14 @@ def test_invalid_annotation_file_raises(tmp_path):
     path.write_bytes(b'garbage')
     with pytest.raises(AnnotationError, match=str(path)):
         PoseDataset(str(path))
+
+
+def test_repeat_dataset_from_config(ann_file):
+    from mmskel.registry import DATASETS
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    repeated = DATASETS.build(dict(type='RepeatDataset', times=3, dataset=dict(
+        type='PoseDataset', ann_file=ann_file, split='train', pipeline=[])))
+    single = PoseDataset(ann_file, split='train')
+    assert len(repeated) == 3 * len(single)
+    assert repeated[len(single)]['frame_dir'] == single[0]['frame_dir']
