@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(PY) tools/train.py $(DEMO_CONFIG) --validate --seed 0 --work-dir $(DEMO_DIR)
 	$(PY) tools/test.py $(DEMO_CONFIG) $$(cat $(DEMO_DIR)/last_checkpoint) \
 		--work-dir $(DEMO_DIR) --out $(DEMO_DIR)/result.pkl
-	$(PY) -c "import pickle; r = pickle.load(open('$(DEMO_DIR)/result.pkl', 'rb')); \
+	@$(PY) -c "import pickle; r = pickle.load(open('$(DEMO_DIR)/result.pkl', 'rb')); \
 		print('demo: val top-1 = %.2f%% on %d samples' % (100 * (r['scores'].argmax(1) == r['labels']).mean(), len(r['labels'])))"
 
 test: $(STAMP)
