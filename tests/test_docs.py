@@ -75,8 +75,8 @@ def documented() -> list:
 def make_sandbox(root: Path) -> Path:
     repo = root / 'repo'
     repo.mkdir()
-    for name in ('configs', 'tools', 'mmskel', 'model-index.yml', 'requirements', 'setup.py',
-                 'README.md'):
+    for name in ('configs', 'tools', 'mmskel', 'benchmarks', 'model-index.yml', 'requirements',
+                 'setup.py', 'README.md'):
         (repo / name).symlink_to(REPO / name)
     (root / 'shared').symlink_to(SHARED_DATA.parent)
     bin_dir = root / 'bin'
@@ -100,7 +100,8 @@ def nwucla_pickle(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize('path', [p for p, _ in documented()],
                          ids=lambda p: str(p.relative_to(REPO)))
-def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path) -> None:
+def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path,
+                                 babel_release: Path) -> None:
     script = []
     for command in shell_blocks(path):
         if command in RUN_ELSEWHERE:
@@ -111,6 +112,10 @@ def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path
     repo = make_sandbox(tmp_path)
     (repo / 'data' / 'nwucla').mkdir(parents=True)
     shutil.copy(nwucla_pickle, repo / 'data' / 'nwucla' / 'nwucla_3danno.pkl')
+    # the five real NTU samples stand in for the user's full download
+    (repo / 'data' / 'nturgbd_raw').symlink_to(SHARED_DATA / 'NTU-RGBD-skeleton-samples' /
+                                               'LevelCA')
+    (repo / 'data' / 'babel_v1.0_release').symlink_to(babel_release)  # a small test release
     env = dict(os.environ, PATH=f"{tmp_path / 'bin'}:{Path(sys.executable).parent}:"
                f"{os.environ['PATH']}", PYTHONPATH=str(REPO), MASTER_PORT='29533')
     result = subprocess.run(['bash', '-euo', 'pipefail', '-c', '\n'.join(script)], cwd=repo,

@@ -2,7 +2,7 @@
 import os.path as osp
 from typing import Optional
 
-from mmengine.config import Config, DictAction  # noqa: F401  (DictAction re-exported)
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmskel.registry import RUNNERS

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import get_layout
-from mmskel.utils import atomic_open
+from .report import head_lines, tail_lines, write_log
 
 NWUCLA_CLASSES = ('pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around',
                   'sit down', 'stand up', 'donning', 'doffing', 'throw', 'carry')
@@ -152,20 +152,11 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
         class_counts={NWUCLA_CLASSES[k]: counts[k] for k in range(len(NWUCLA_CLASSES))},
         num_skipped={reason: len(names) for reason, names in skipped.items()},
         skipped=skipped, seconds=round(time.perf_counter() - start, 3))
-    with atomic_open(f'{out}.log.json', 'w') as f:
-        json.dump(summary, f, indent=2)
+    write_log(summary)
     return summary
 
 
 def format_summary(summary: Dict) -> str:
     """Render a :func:`convert_nwucla` summary for the terminal."""
-    lines = [f"{summary['num_samples']}/{summary['num_files']} files converted to "
-             f"{summary['out']} in {summary['seconds']:.1f} s",
-             'splits: ' + ', '.join(f'{k} {v}' for k, v in summary['split_sizes'].items()),
-             'classes: ' + ', '.join(f'{k} {v}' for k, v in summary['class_counts'].items())]
-    if not summary['skipped']:
-        lines.append('skipped: none')
-    for reason, names in summary['skipped'].items():
-        lines.append(f'skipped ({reason}): {len(names)}: ' + ', '.join(names))
-    lines.append(f"log: {summary['out']}.log.json")
-    return '\n'.join(lines)
+    classes = 'classes: ' + ', '.join(f'{k} {v}' for k, v in summary['class_counts'].items())
+    return '\n'.join(head_lines(summary) + [classes] + tail_lines(summary))
