@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from tqdm import tqdm
 
 from mmskel.datasets.io import RestrictedUnpickler, dump_annotations
 from .report import head_lines, tail_lines, write_log
@@ -46,8 +47,8 @@ def real_length(chunk: np.ndarray) -> int:
     return int(moving[-1]) + 1 if len(moving) else 0
 
 
-def convert_split(root: Path, split: str, num_classes: int,
-                  skipped: Dict[str, List[str]]) -> List[dict]:
+def convert_split(root: Path, split: str, num_classes: int, skipped: Dict[str, List[str]],
+                  progress: bool = True) -> List[dict]:
     """Annotations of one split; empty or out-of-range samples are counted in ``skipped``."""
     data_path = root / f'{split}_ntu_sk_{num_classes}.npy'
     label_path = root / f'{split}_label_{num_classes}.pkl'
@@ -62,7 +63,8 @@ def convert_split(root: Path, split: str, num_classes: int,
         raise ValueError(f'{data_path}: expected [N={len(names)}, 3, T, 25, M], '
                          f'got {tuple(data.shape)}')
     annotations = []
-    for index, name in enumerate(names):
+    for index, name in enumerate(tqdm(names, desc=f'BABEL {split}', unit='sample',
+                                      disable=not progress)):
         frame_dir = f'{name}_{chunks[index]}'
         label = int(labels[index])
         keypoint = np.ascontiguousarray(data[index].transpose(3, 1, 2, 0), dtype=np.float32)
@@ -80,7 +82,7 @@ def convert_split(root: Path, split: str, num_classes: int,
 
 
 def convert_babel(root: Union[str, Path], out: Union[str, Path], num_classes: int = 60,
-                  class_names: Optional[Sequence[str]] = None) -> Dict:
+                  class_names: Optional[Sequence[str]] = None, progress: bool = True) -> Dict:
     """Convert BABEL-60 or BABEL-120 into one pickle with ``train`` and ``val`` splits.
 
     Args:
@@ -88,6 +90,7 @@ def convert_babel(root: Union[str, Path], out: Union[str, Path], num_classes: in
         out (str | Path): Output annotation pickle; the summary goes to ``<out>.log.json``.
         num_classes (int): 60 or 120. Defaults to 60.
         class_names (Sequence[str], optional): Names in label order, stored as ``classes``.
+        progress (bool): Show a progress bar. Defaults to True.
 
     Returns:
         dict: The summary (split sizes, class counts, skipped samples per reason).
@@ -101,7 +104,7 @@ def convert_babel(root: Union[str, Path], out: Union[str, Path], num_classes: in
     skipped: Dict[str, List[str]] = {}
     annotations, split = [], {}
     for name in SPLITS:
-        samples = convert_split(root, name, num_classes, skipped)
+        samples = convert_split(root, name, num_classes, skipped, progress)
         duplicates = {s['frame_dir'] for s in samples} & {s['frame_dir'] for s in annotations}
         if duplicates:
             raise ValueError(f'{root}: ids {sorted(duplicates)[:3]} appear in train and val')
