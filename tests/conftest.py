@@ -47,3 +47,9 @@ def babel_release(tmp_path: Path) -> Path:
         with open(folder / f'{split}_label_60.pkl', 'wb') as f:
             pickle.dump((names, fields), f, protocol=2)
     return folder
+
+
+@pytest.fixture
+def hagrid_checkpoint() -> Path:
+    """pyskl's real ST-GCN++ HaGRID hand-gesture checkpoint (see its PROVENANCE.md)."""
+    return shared_path('checkpoints', 'pyskl-stgcnpp-hagrid', 'hagrid.pth')

@@ -9,7 +9,7 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import UnitGCN, UnitTCN
+from ..layers import MultiScaleTCN, UnitGCN, UnitTCN
 
 
 class STGCNBlock(nn.Module):
@@ -23,6 +23,8 @@ class STGCNBlock(nn.Module):
         residual (bool): Use the block residual. Defaults to True.
         adaptive (str, optional): Adjacency learning of :class:`UnitGCN`.
         gcn_with_res (bool): Residual inside the graph convolution. Defaults to False.
+        tcn_type (str): ``'unit_tcn'`` (one 9-frame convolution) or ``'mstcn'``
+            (:class:`MultiScaleTCN`, ST-GCN++). Defaults to ``'unit_tcn'``.
         tcn_dropout (float): Dropout of the temporal convolution. Defaults to 0.
 
     Shape:
@@ -31,11 +33,18 @@ class STGCNBlock(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
                  residual: bool = True, adaptive: Optional[str] = 'importance',
-                 gcn_with_res: bool = False, tcn_dropout: float = 0.) -> None:
+                 gcn_with_res: bool = False, tcn_type: str = 'unit_tcn',
+                 tcn_dropout: float = 0.) -> None:
         super().__init__()
         self.gcn = UnitGCN(in_channels, out_channels, A, adaptive=adaptive,
                            with_res=gcn_with_res)
-        self.tcn = UnitTCN(out_channels, out_channels, 9, stride=stride, dropout=tcn_dropout)
+        if tcn_type == 'unit_tcn':
+            self.tcn = UnitTCN(out_channels, out_channels, 9, stride=stride, dropout=tcn_dropout)
+        elif tcn_type == 'mstcn':
+            self.tcn = MultiScaleTCN(out_channels, out_channels, stride=stride,
+                                     dropout=tcn_dropout)
+        else:
+            raise ValueError(f"tcn_type must be 'unit_tcn' or 'mstcn', got {tcn_type!r}")
         self.relu = nn.ReLU()
         self.has_residual = residual
         if residual and (in_channels != out_channels or stride != 1):
@@ -72,6 +81,7 @@ class STGCN(BaseModule):
             is ST-GCN's learnable edge importance, ``'init'`` ST-GCN++'s. Defaults to
             ``'importance'``.
         gcn_with_res (bool): Residual inside each graph convolution (ST-GCN++). Defaults to False.
+        tcn_type (str): ``'unit_tcn'`` or ``'mstcn'`` (ST-GCN++). Defaults to ``'unit_tcn'``.
         tcn_dropout (float): Dropout in each temporal convolution. Defaults to 0.
         init_cfg (dict | list, optional): mmengine initialisation config.
 
@@ -88,8 +98,8 @@ class STGCN(BaseModule):
                  data_bn_type: str = 'VC', ch_ratio: float = 2, num_person: int = 2,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
                  down_stages: Sequence[int] = (5, 8), adaptive: Optional[str] = 'importance',
-                 gcn_with_res: bool = False, tcn_dropout: float = 0.,
-                 init_cfg: Optional[dict] = None) -> None:
+                 gcn_with_res: bool = False, tcn_type: str = 'unit_tcn',
+                 tcn_dropout: float = 0., init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.graph = Graph(**graph_cfg)
         A = torch.tensor(self.graph.A, dtype=torch.float32)
@@ -103,7 +113,8 @@ class STGCN(BaseModule):
             self.data_bn = nn.Identity()
         else:
             raise ValueError(f"data_bn_type must be 'VC', 'MVC' or 'none', got {data_bn_type!r}")
-        block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_dropout=tcn_dropout)
+        block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_type=tcn_type,
+                          tcn_dropout=tcn_dropout)
         blocks = []
         if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
             blocks.append(STGCNBlock(in_channels, base_channels, A, 1, residual=False,

@@ -13,7 +13,8 @@ from mmskel.structures import ActionDataSample
 @MODELS.register_module()
 class GCNHead(BaseModule):
     """Global average pooling over persons, time and joints, then a linear classifier
-    (mmaction2 1.x's ``GCNHead``; parameters ``fc.weight`` and ``fc.bias``).
+    (mmaction2 1.x's ``GCNHead``; parameters ``fc.weight`` and ``fc.bias``; pyskl's
+    ``fc_cls.*`` are renamed on loading).
 
     Args:
         num_classes (int): Number of classes K.
@@ -40,6 +41,14 @@ class GCNHead(BaseModule):
         self.loss_cls = MODELS.build(loss_cls)
         self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         self.fc = nn.Linear(in_channels, num_classes)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        # pyskl names the classifier fc_cls; its checkpoints load unchanged
+        for name in ('weight', 'bias'):
+            legacy = f'{prefix}fc_cls.{name}'
+            if legacy in state_dict:
+                state_dict[f'{prefix}fc.{name}'] = state_dict.pop(legacy)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, m, c, t, v = x.shape

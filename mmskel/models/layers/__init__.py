@@ -1,4 +1,4 @@
 from .gcn import UnitGCN
-from .tcn import UnitTCN
+from .tcn import MultiScaleTCN, UnitTCN
 
-__all__ = ['UnitGCN', 'UnitTCN']
+__all__ = ['MultiScaleTCN', 'UnitGCN', 'UnitTCN']
