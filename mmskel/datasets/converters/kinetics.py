@@ -19,15 +19,14 @@ import json
 import os.path as osp
 import time
 from collections import Counter
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from tqdm import tqdm
 
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import get_layout
+from .parallel import map_files
 from .report import head_lines, tail_lines, write_log
 
 SPLITS = ('train', 'val')
@@ -253,13 +252,8 @@ def convert_kinetics(root: Union[str, Path], out: Union[str, Path], num_persons:
                 skip(name, 'has_skeleton false')
             else:
                 jobs.append((str(path), num_persons, img_shape))
-        bar = dict(total=len(jobs), desc=f'Kinetics {split_name}', unit='file',
-                   disable=not progress)
-        if workers > 1:
-            with Pool(workers) as pool:
-                results = list(tqdm(pool.imap(_load_or_skip, jobs, chunksize=64), **bar))
-        else:
-            results = [_load_or_skip(job) for job in tqdm(jobs, **bar)]
+        results = map_files(_load_or_skip, jobs, workers, f'Kinetics {split_name}', progress,
+                            chunksize=64)
         for (path, _, _), (sample, reason, detail) in zip(jobs, results):
             name = f'{folder.name}/{osp.basename(path)}'
             try:

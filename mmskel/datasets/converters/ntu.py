@@ -24,16 +24,15 @@ z of the standard deviation over non-zero frames) are kept, as [2, T, 25, 3] ove
 import os.path as osp
 import time
 from collections import Counter
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from tqdm import tqdm
 
 from mmskel.datasets.converters.ntu_parse import (NUM_JOINTS, SkeletonSequence, SkipSample,
                                                    parse_name, read_skeleton)
 from mmskel.datasets.io import dump_annotations
+from .parallel import map_files
 from .report import head_lines, tail_lines, write_log
 
 META = Path(__file__).resolve().parents[1] / 'meta'
@@ -336,12 +335,7 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
             skipped.setdefault(reason, []).append(detail or path.name)
         else:
             jobs.append((str(path), options))
-    bar = dict(total=len(jobs), desc=dataset.upper(), unit='file', disable=not progress)
-    if workers > 1:
-        with Pool(workers) as pool:
-            results = list(tqdm(pool.imap(_load_or_skip, jobs, chunksize=16), **bar))
-    else:
-        results = [_load_or_skip(job) for job in tqdm(jobs, **bar)]
+    results = map_files(_load_or_skip, jobs, workers, dataset.upper(), progress, chunksize=16)
 
     annotations: List[dict] = []
     split: Dict[str, List[str]] = {}

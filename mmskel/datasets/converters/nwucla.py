@@ -9,15 +9,14 @@ import os.path as osp
 import re
 import time
 from collections import Counter
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
-from tqdm import tqdm
 
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import get_layout
+from .parallel import map_files
 from .report import head_lines, tail_lines, write_log
 
 NWUCLA_CLASSES = ('pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around',
@@ -127,12 +126,7 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
     paths = sorted(str(p) for p in root.glob('*.json'))
     if not paths:
         raise FileNotFoundError(f'no *.json files in {root}')
-    bar = dict(total=len(paths), desc='NW-UCLA', unit='file', disable=not progress)
-    if workers > 1:
-        with Pool(workers) as pool:
-            results = list(tqdm(pool.imap(_load_or_skip, paths, chunksize=32), **bar))
-    else:
-        results = [_load_or_skip(p) for p in tqdm(paths, **bar)]
+    results = map_files(_load_or_skip, paths, workers, 'NW-UCLA', progress, chunksize=32)
 
     annotations: List[dict] = []
     split: Dict[str, List[str]] = {name: [] for name in SPLIT_VIEWS}
