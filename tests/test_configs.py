@@ -1,18 +1,36 @@
-"""Every config under configs/skeleton builds: its model runs, its pipelines build."""
+"""Every config under configs/skeleton builds, and training steps run through the Runner.
+
+A joint-stream config (``*_keypoint*.py``) builds its model, which scores a clip of the shape its
+test pipeline produces; a stream variant must differ from its joint config only in the
+``feats`` step. ``test_config_trains`` runs two training iterations through mmengine's Runner on
+a small annotation pickle shaped like the config's data: for a sample of configs by default, for
+every config in the slow suite.
+"""
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 
+from mmskel.datasets import dump_annotations
+from mmskel.engine.build import build_runner
+from mmskel.models.complexity import input_shape
 from mmskel.registry import MODELS, TRANSFORMS
-from mmskel.structures import get_layout
 from mmskel.utils import register_all_modules
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((REPO / 'configs' / 'skeleton').rglob('*.py'))
+KEYPOINT = [p for p in CONFIGS if '_keypoint_motion' not in p.name and '_keypoint' in p.name]
+STREAMS = [p for p in CONFIGS if p not in KEYPOINT]
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+# the default suite trains each model on NTU 3D or NW-UCLA, and one config of each other kind
+SAMPLE = re.compile(r'^((stgcn|stgcnpp|2sagcn|ctrgcn|msg3d)_80e_ntu60_xsub_keypoint_3d|'
+                    r'msagcn_190e_ntu60_xsub_keypoint_3d|msagcn_65e_nwucla_xview_keypoint_3d|'
+                    r'(stgcn|mstgcn)_50e_nwucla_xview_keypoint_3d|stgcn_80e_kinetics_val_bone|'
+                    r'stgcn_80e_ntu60_xsub_keypoint|stgcn_80e_babel60_val_keypoint_3d_wfl)\.py$')
 
 
 def pipeline_steps(pipeline):
@@ -20,21 +38,76 @@ def pipeline_steps(pipeline):
         else list(pipeline)
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
-def test_config_builds(path: Path) -> None:
+def write_tiny_annotations(cfg: Config, path: Path, per_split: int = 4) -> None:
+    """A pickle with the config's splits, layout, dimensions and classes, random motion."""
+    persons, _, joints, channels = input_shape(cfg)
+    two_d = any(s.get('type') == 'PreNormalize2D'
+                for s in pipeline_steps(cfg.train_dataloader.dataset.pipeline))
+    splits = {cfg[loader].dataset.get('split') for loader in LOADERS} - {None}
+    rng = np.random.default_rng(0)
+    samples, split = [], {}
+    for name in sorted(splits):
+        split[name] = []
+        for i in range(per_split):
+            frames = 30 + 5 * i
+            sample = dict(frame_dir=f'{name}_{i}', label=i % cfg.model.cls_head.num_classes,
+                          total_frames=frames)
+            if two_d:
+                sample['keypoint'] = rng.uniform(0, 200, (persons, frames, joints, 2))
+                sample['keypoint_score'] = rng.uniform(0, 1, (persons, frames, joints))
+                sample['img_shape'] = (256, 340)
+            else:
+                sample['keypoint'] = rng.normal(0, 0.3, (persons, frames, joints, channels))
+            sample['keypoint'] = sample['keypoint'].astype(np.float32)
+            samples.append(sample)
+            split[name].append(sample['frame_dir'])
+    dump_annotations(samples, str(path), split=split)
+
+
+def point_losses_at(cfg: Config, ann_file: str) -> None:
+    """Class weights computed from an annotation pickle (``_wfl``) read ``ann_file`` instead."""
+    loss = cfg.model.cls_head.get('loss_cls', {})
+    if isinstance(loss.get('class_weight'), dict):
+        loss.class_weight.ann_file = ann_file
+
+
+@pytest.mark.parametrize('path', KEYPOINT, ids=lambda p: p.name)
+def test_config_builds(path: Path, tmp_path: Path) -> None:
     register_all_modules()
     cfg = Config.fromfile(str(path))
     assert cfg.default_scope == 'mmskel'
+    if isinstance(cfg.model.cls_head.get('loss_cls', {}).get('class_weight'), dict):
+        write_tiny_annotations(cfg, tmp_path / 'ann.pkl')
+        point_losses_at(cfg, str(tmp_path / 'ann.pkl'))
     model = MODELS.build(cfg.model).eval()
-    backbone = cfg.model.backbone
-    joints = get_layout(backbone.graph_cfg.layout).num_joints
-    x = torch.randn(1, 1, backbone.get('num_person', 2), 8, joints, backbone.in_channels)
+    shape = input_shape(cfg)
     with torch.no_grad():
-        scores = model(x, mode='tensor')
+        scores = model(torch.randn((1, 1) + shape), mode='tensor')
     assert scores.shape == (1, cfg.model.cls_head.num_classes)
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        dataset = cfg[loader].dataset
-        Compose([TRANSFORMS.build(s) for s in pipeline_steps(dataset.pipeline)])
+    for loader in LOADERS:
+        Compose([TRANSFORMS.build(s) for s in pipeline_steps(cfg[loader].dataset.pipeline)])
+
+
+def joint_config_of(path: Path) -> Path:
+    name = re.sub(r'_(bone_motion|keypoint_motion|bone)(?=(_3d)?(_[a-z]+)?\.py$)', '_keypoint',
+                  path.name)
+    return path.with_name(name)
+
+
+@pytest.mark.parametrize('path', STREAMS, ids=lambda p: p.name)
+def test_stream_variant_changes_only_feats(path: Path) -> None:
+    joint = joint_config_of(path)
+    assert joint.exists(), f'{path.name}: no joint config {joint.name}'
+    cfg, base = Config.fromfile(str(path)), Config.fromfile(str(joint))
+    feats = {'bone': ['b'], 'keypoint_motion': ['jm'], 'bone_motion': ['bm']}
+    stream = re.search(r'_(bone_motion|keypoint_motion|bone)(_3d)?(_[a-z]+)?\.py$',
+                       path.name).group(1)
+    assert cfg.model == base.model
+    for loader in LOADERS:
+        steps, base_steps = cfg[loader].dataset.pipeline, base[loader].dataset.pipeline
+        assert steps.feats.feats == feats[stream]
+        assert {k: v for k, v in steps.items() if k != 'feats'} == \
+            {k: v for k, v in base_steps.items() if k != 'feats'}
 
 
 def test_config_names_follow_the_scheme() -> None:
@@ -54,8 +127,40 @@ def test_stream_variant_changes_one_named_step(tmp_path: Path) -> None:
                        'val_dataloader = dict(dataset=dict(pipeline=bone))\n'
                        'test_dataloader = dict(dataset=dict(pipeline=bone))\n')
     cfg = Config.fromfile(str(variant))
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+    for loader in LOADERS:
         steps = cfg[loader].dataset.pipeline
         assert steps.feats == dict(type='GenSkeFeat', layout='nturgb+d', feats=['b'])
         assert list(steps) == ['normalize', 'feats', 'sample', 'decode', 'format', 'pack']
     assert cfg.test_dataloader.dataset.pipeline.sample.num_clips == 10
+
+
+def train_two_iterations(path: Path, tmp_path: Path) -> None:
+    cfg = Config.fromfile(str(path))
+    ann_file = str(tmp_path / 'ann.pkl')
+    write_tiny_annotations(cfg, tmp_path / 'ann.pkl')
+    point_losses_at(cfg, ann_file)
+    for loader in LOADERS:
+        cfg[loader].update(batch_size=2, num_workers=0, persistent_workers=False)
+        cfg[loader].dataset.ann_file = ann_file
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=100)
+    cfg.param_scheduler = None
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
+    cfg.work_dir = str(tmp_path / 'work')
+    runner = build_runner(cfg)
+    before = {k: v.clone() for k, v in runner.model.state_dict().items()}
+    runner.train()
+    after = runner.model.state_dict()
+    assert any(not torch.equal(before[k], after[k]) for k in before if after[k].is_floating_point())
+
+
+@pytest.mark.parametrize('path', [p for p in CONFIGS if SAMPLE.search(p.name)],
+                         ids=lambda p: p.name)
+def test_config_trains(path: Path, tmp_path: Path) -> None:
+    train_two_iterations(path, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('path', [p for p in CONFIGS if not SAMPLE.search(p.name)],
+                         ids=lambda p: p.name)
+def test_every_config_trains(path: Path, tmp_path: Path) -> None:
+    train_two_iterations(path, tmp_path)

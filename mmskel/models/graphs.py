@@ -77,6 +77,44 @@ def binary_adj(layout: Layout) -> np.ndarray:
     return edge_matrix(layout.inward + layout.outward, num)[None]
 
 
+def k_hop_adjacency(matrix: np.ndarray, k: int, with_self: bool = False) -> np.ndarray:
+    """Joints exactly ``k`` hops apart in the graph of ``matrix`` [V, V] (MS-G3D's
+    disentangled neighbourhood); ``k=0`` is the identity.
+
+    Args:
+        matrix (np.ndarray): Adjacency [V, V], nonzero where joints are linked.
+        k (int): Hop distance.
+        with_self (bool): Add self loops (ignored for ``k=0``). Defaults to False.
+
+    Returns:
+        np.ndarray: 0/1 matrix [V, V].
+    """
+    identity = np.eye(len(matrix))
+    if k == 0:
+        return identity
+    step = (matrix + identity) > 0
+    within = [identity > 0]  # within[d]: joints at most d hops apart
+    for _ in range(k):
+        within.append((within[-1].astype(np.float64) @ step) > 0)
+    exact = (within[k] & ~within[k - 1]).astype(np.float64)
+    return exact + identity if with_self else exact
+
+
+def multiscale_adjacency(matrix: np.ndarray, num_scales: int) -> np.ndarray:
+    """MS-G3D's disentangled multi-scale adjacency: for hop ``k < num_scales`` the
+    normalised k-hop matrix with self loops (``k=0``: the identity).
+
+    Args:
+        matrix (np.ndarray): Adjacency [V, V].
+        num_scales (int): Number of scales K.
+
+    Returns:
+        np.ndarray: [K, V, V] float64.
+    """
+    return np.stack([normalize_digraph(k_hop_adjacency(matrix, k, with_self=True))
+                     for k in range(num_scales)])
+
+
 GRAPH_MODES = {'stgcn_spatial': stgcn_spatial, 'spatial': spatial, 'binary_adj': binary_adj}
 
 

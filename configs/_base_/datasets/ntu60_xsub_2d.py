@@ -1,7 +1,7 @@
 # NTU RGB+D 60, cross-subject, 2D HRNet keypoints (17, coco layout) with scores, joint stream
 _base_ = ['./ntu60_xsub_3d.py']
 
-ann_file = 'data/skeleton/ntu60_2d.pkl'
+ann_file = 'data/nturgbd/ntu60_hrnet.pkl'
 steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout='coco'))
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=steps))

@@ -2,7 +2,7 @@
 # Pipelines are dicts of named steps, so a config that inherits changes one step by name, e.g.
 # the bone stream: train_dataloader = dict(dataset=dict(pipeline=dict(feats=dict(feats=['b']))))
 dataset_type = 'PoseDataset'
-ann_file = 'data/skeleton/ntu60_3d.pkl'
+ann_file = 'data/nturgbd/ntu60_3danno.pkl'
 
 train_pipeline = dict(
     normalize=dict(type='PreNormalize3D'),

@@ -1,12 +1,10 @@
-# ST-GCN++ (pyskl's recipe: learned 'init' graph, residual graph convolution, multi-scale TCN)
-# on NTU RGB+D 60 xsub, 3D joints. pyskl's released ST-GCN++ checkpoints load into this model.
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on NTU RGB+D 60 cross-subject, 3D joints, joint
+# stream.
+# Recipe: mmaction2/pyskl: SGD lr 0.1 Nesterov, wd 5e-4, cosine over 80 epochs, batch 16 x 8 GPUs
+# (auto_scale_lr base 128), 100-frame clips, 10 test clips.
 _base_ = [
-    '../../_base_/default_runtime.py', '../../_base_/schedules/sgd_cosine_80e.py',
-    '../../_base_/datasets/ntu60_xsub_3d.py'
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/sgd_cosine_80e.py',
+    '../../_base_/datasets/ntu60_xsub_3d.py',
+    '../../_base_/models/stgcnpp.py',
 ]
-
-model = dict(
-    type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels=3, adaptive='init', gcn_with_res=True,
-                  tcn_type='mstcn', graph_cfg=dict(layout='nturgb+d', mode='spatial')),
-    cls_head=dict(type='GCNHead', num_classes=60, in_channels=256))

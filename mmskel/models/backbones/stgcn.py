@@ -9,7 +9,8 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import MultiScaleTCN, UnitGCN, UnitTCN
+from ..layers import (MultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
+                      normalize_input)
 
 
 class STGCNBlock(nn.Module):
@@ -47,10 +48,8 @@ class STGCNBlock(nn.Module):
             raise ValueError(f"tcn_type must be 'unit_tcn' or 'mstcn', got {tcn_type!r}")
         self.relu = nn.ReLU()
         self.has_residual = residual
-        if residual and (in_channels != out_channels or stride != 1):
-            self.residual = UnitTCN(in_channels, out_channels, kernel_size=1, stride=stride)
-        else:
-            self.residual = nn.Identity()
+        self.residual = block_residual(in_channels, out_channels, stride) if residual \
+            else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         res = self.residual(x) if self.has_residual else 0
@@ -105,14 +104,7 @@ class STGCN(BaseModule):
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         num_joints = A.size(1)
         self.in_channels, self.data_bn_type = in_channels, data_bn_type
-        if data_bn_type == 'MVC':
-            self.data_bn = nn.BatchNorm1d(num_person * in_channels * num_joints)
-        elif data_bn_type == 'VC':
-            self.data_bn = nn.BatchNorm1d(in_channels * num_joints)
-        elif data_bn_type == 'none':
-            self.data_bn = nn.Identity()
-        else:
-            raise ValueError(f"data_bn_type must be 'VC', 'MVC' or 'none', got {data_bn_type!r}")
+        self.data_bn = build_data_bn(data_bn_type, num_person, in_channels, num_joints)
         block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_type=tcn_type,
                           tcn_dropout=tcn_dropout)
         blocks = []
@@ -134,12 +126,7 @@ class STGCN(BaseModule):
         if c != self.in_channels:
             raise ValueError(f'STGCN expects {self.in_channels} input channels, got input of '
                              f'shape {tuple(x.shape)} ([N, M, T, V, C])')
-        x = x.permute(0, 1, 3, 4, 2).contiguous()  # N, M, V, C, T
-        if self.data_bn_type == 'MVC':
-            x = self.data_bn(x.view(n, m * v * c, t))
-        else:
-            x = self.data_bn(x.view(n * m, v * c, t))
-        x = x.view(n, m, v, c, t).permute(0, 1, 3, 4, 2).reshape(n * m, c, t, v)
+        x = normalize_input(self.data_bn, x, self.data_bn_type)
         for block in self.gcn:
             x = block(x)
         return x.reshape((n, m) + x.shape[1:])

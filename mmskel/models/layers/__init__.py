@@ -1,4 +1,19 @@
+from .aagcn import AAGCNBlock, UnitAAGCN
+from .ctrgcn import CTRGC, UnitCTRGCN
+from .data_bn import build_data_bn, normalize_input
 from .gcn import UnitGCN
-from .tcn import MultiScaleTCN, UnitTCN
+from .msagcn import (MSAGC, TMST, EdgeConv, FrameAttention, FrameGate, GatedTemporalConv,
+                     GlobalContextGraph, JointPairAttention)
+from .mstgcn import (BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN,
+                     SubGraphConv)
+from .msg3d import MSG3DBlock, MSGCN, MultiWindowMSG3DBlock, STMSGCN, UnfoldTemporalWindows
+from .tcn import MultiScaleTCN, MultiScaleTemporalConv, UnitTCN, block_residual
 
-__all__ = ['MultiScaleTCN', 'UnitGCN', 'UnitTCN']
+__all__ = [
+    'AAGCNBlock', 'BasicGCNLayer', 'BasicTCNLayer', 'CTRGC', 'EdgeConv', 'FrameAttention',
+    'FrameGate', 'GatedTemporalConv', 'GlobalContextGraph', 'HierarchicalGCN', 'HierarchicalTCN',
+    'JointPairAttention', 'MSAGC', 'MSG3DBlock', 'MSGCN', 'MultiScaleTCN',
+    'MultiScaleTemporalConv', 'MultiWindowMSG3DBlock', 'STMSGCN', 'SubGraphConv', 'TMST',
+    'UnfoldTemporalWindows', 'UnitAAGCN', 'UnitCTRGCN', 'UnitGCN', 'UnitTCN', 'block_residual',
+    'build_data_bn', 'normalize_input'
+]

@@ -1,9 +1,9 @@
 """Temporal convolution units."""
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmcv.cnn import build_norm_layer
+from mmcv.cnn import build_activation_layer, build_norm_layer
 
 
 class UnitTCN(nn.Module):
@@ -37,6 +37,14 @@ class UnitTCN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.drop(self.bn(self.conv(x)))
 
+
+
+def block_residual(in_channels: int, out_channels: int, stride: int = 1) -> nn.Module:
+    """The residual path of a GCN block: the identity, or a strided 1x1 :class:`UnitTCN` (conv +
+    BN) where the channels or the frame count change."""
+    if in_channels == out_channels and stride == 1:
+        return nn.Identity()
+    return UnitTCN(in_channels, out_channels, kernel_size=1, stride=stride)
 
 def _branch(in_channels: int, channels: int, last: nn.Module) -> nn.Sequential:
     """1x1 conv -> BN -> ReLU -> ``last``: one branch of :class:`MultiScaleTCN`."""
@@ -90,3 +98,61 @@ class MultiScaleTCN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = torch.cat([branch(x) for branch in self.branches], dim=1)
         return self.drop(self.bn(self.transform(x)))
+
+
+class MultiScaleTemporalConv(nn.Module):
+    """Multi-scale temporal convolution of MS-G3D and CTR-GCN (pyskl's and mmaction2 1.x's
+    ``MSTCN``; unlike ST-GCN++'s :class:`MultiScaleTCN` it has a residual and no mixing
+    convolution).
+
+    Branches: for each dilation a 1x1 bottleneck (conv-BN-ReLU) then a dilated temporal
+    convolution with BN; a bottleneck then a 3-frame max-pool and BN; a strided 1x1 convolution
+    with BN, which takes the channel remainder. The concatenated branches, plus the residual,
+    pass the activation and dropout. MS-G3D: kernel 3, dilations 1-4, residual; CTR-GCN:
+    kernel 5, dilations 1 and 2, no residual (four branches of C' / 4 channels).
+
+    Args:
+        in_channels (int): Input channels C.
+        out_channels (int): Output channels C'.
+        kernel_size (int): Temporal kernel of the dilated branches. Defaults to 3.
+        stride (int): Temporal stride. Defaults to 1.
+        dilations (Sequence[int]): One dilated branch per entry. Defaults to (1, 2, 3, 4).
+        residual (bool): Add a residual (a strided 1x1 :class:`UnitTCN` when the shape
+            changes). Defaults to True.
+        act_cfg (dict, optional): Activation after the sum; None for none. Defaults to ReLU.
+        dropout (float): Dropout at the end. Defaults to 0.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T / stride, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int = 3,
+                 stride: int = 1, dilations: Sequence[int] = (1, 2, 3, 4), residual: bool = True,
+                 act_cfg: Optional[dict] = dict(type='ReLU'), dropout: float = 0.) -> None:
+        super().__init__()
+        num_branches = len(dilations) + 2
+        mid = out_channels // num_branches
+        rest = out_channels - mid * (num_branches - 1)
+        branches = [nn.Sequential(*self._bottleneck(in_channels, mid), UnitTCN(
+            mid, mid, kernel_size, stride=stride, dilation=dilation)) for dilation in dilations]
+        branches.append(nn.Sequential(
+            *self._bottleneck(in_channels, mid),
+            nn.MaxPool2d((3, 1), stride=(stride, 1), padding=(1, 0)), nn.BatchNorm2d(mid)))
+        branches.append(nn.Sequential(nn.Conv2d(in_channels, rest, 1, stride=(stride, 1)),
+                                      nn.BatchNorm2d(rest)))
+        self.branches = nn.ModuleList(branches)
+        self.has_residual = residual
+        self.residual = block_residual(in_channels, out_channels, stride) if residual \
+            else nn.Identity()
+        self.act = build_activation_layer(act_cfg) if act_cfg else nn.Identity()
+        self.drop = nn.Dropout(dropout)
+
+    @staticmethod
+    def _bottleneck(in_channels: int, channels: int) -> list:
+        return [nn.Conv2d(in_channels, channels, 1), nn.BatchNorm2d(channels), nn.ReLU()]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.cat([branch(x) for branch in self.branches], dim=1)
+        if self.has_residual:
+            out = out + self.residual(x)
+        return self.drop(self.act(out))

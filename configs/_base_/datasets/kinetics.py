@@ -1,0 +1,12 @@
+# Kinetics-Skeleton (ST-GCN's OpenPose release: 18 joints, openpose layout, 2D + score, top-2
+# persons), 400 classes, train on `train`, evaluate on `val`. Make the pickle with:
+#   python tools/data/kinetics/convert_kinetics.py --root data/kinetics-skeleton --out <ann_file>
+# PreNormalize2D maps pixels to [-1, 1] by each sample's img_shape (written by the converter).
+_base_ = ['./ntu60_xsub_3d.py']
+
+ann_file = 'data/kinetics/kinetics_st_2danno.pkl'
+steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout='openpose'))
+
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=steps))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
+test_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))

@@ -1,0 +1,21 @@
+# CTR-GCN on NW-UCLA (the authors' config/ucla/default.yaml). SGD lr 0.1, momentum 0.9 (Nesterov),
+# weight decay 0.0001, 5 linear warm-up epochs, lr x0.1 at epochs 50; 65 epochs in all; batch 16
+# (16 per GPU in the dataset configs: 1 GPU(s); --auto-scale-lr rescales lr for another total
+# batch).
+max_epochs = 65
+milestones = [50]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=5,
+         convert_to_iter_based=True),
+    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
+         end=max_epochs)
+]
+
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0001, nesterov=True))
+
+auto_scale_lr = dict(enable=False, base_batch_size=16)

@@ -1,0 +1,21 @@
+# MST-GCN (Chen et al., AAAI 2021; the authors' train_joint_amstgcn_ntu.yaml). SGD lr 0.15,
+# momentum 0.9 (Nesterov), weight decay 0.0001, 10 linear warm-up epochs, lr x0.1 at epochs 50,
+# 70, 90; 110 epochs in all; batch 32 (16 per GPU in the dataset configs: 2 GPU(s);
+# --auto-scale-lr rescales lr for another total batch).
+max_epochs = 110
+milestones = [50, 70, 90]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=10,
+         convert_to_iter_based=True),
+    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
+         end=max_epochs)
+]
+
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.15, momentum=0.9, weight_decay=0.0001, nesterov=True))
+
+auto_scale_lr = dict(enable=False, base_batch_size=32)

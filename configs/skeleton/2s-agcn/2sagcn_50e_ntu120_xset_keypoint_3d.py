@@ -1,0 +1,19 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on NTU RGB+D 120 cross-setup, 3D joints,
+# joint stream.
+# Recipe: the authors' (train_joint_aagcn.yaml): SGD lr 0.1 Nesterov, wd 1e-4, 5 warm-up epochs,
+# lr x0.1 at 30 and 40; 50 epochs in all, batch 64, whole sequences as 300-frame clips, 1 test
+# clip.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/2sagcn_50e.py',
+    '../../_base_/datasets/ntu120_xset_3d.py',
+    '../../_base_/models/aagcn.py',
+]
+
+clip_len = 300
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    cls_head=dict(num_classes=120))

@@ -1,0 +1,8 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on NTU RGB+D 60 cross-subject, 3D joints,
+# joint motion stream: the joint config with GenSkeFeat(feats=['jm'])
+_base_ = ['./2sagcn_50e_ntu60_xsub_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

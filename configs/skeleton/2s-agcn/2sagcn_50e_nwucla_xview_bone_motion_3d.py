@@ -1,0 +1,8 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on NW-UCLA cross-view, 3D joints, bone
+# motion stream: the joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./2sagcn_50e_nwucla_xview_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

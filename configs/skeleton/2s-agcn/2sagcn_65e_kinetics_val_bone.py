@@ -1,0 +1,8 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on Kinetics-Skeleton (OpenPose 18 joints,
+# 2D + score), bone stream: the joint config with GenSkeFeat(feats=['b'])
+_base_ = ['./2sagcn_65e_kinetics_val_keypoint.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

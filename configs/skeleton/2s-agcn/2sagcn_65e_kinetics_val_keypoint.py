@@ -1,0 +1,19 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on Kinetics-Skeleton (OpenPose 18 joints,
+# 2D + score), joint stream.
+# Recipe: the paper's Kinetics recipe: SGD lr 0.1 Nesterov, wd 1e-4, lr x0.1 at 45 and 55; 65
+# epochs in all, batch 128, 150-frame clips.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/2sagcn_65e_kinetics.py',
+    '../../_base_/datasets/kinetics.py',
+    '../../_base_/models/aagcn.py',
+]
+
+clip_len = 150
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    backbone=dict(graph_cfg=dict(layout='openpose')),
+    cls_head=dict(num_classes=400))

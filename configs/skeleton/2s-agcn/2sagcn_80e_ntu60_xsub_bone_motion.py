@@ -1,0 +1,8 @@
+# 2s-AGCN / MS-AAGCN (Shi et al., CVPR 2019 / TIP 2020) on NTU RGB+D 60 cross-subject, 2D HRNet
+# COCO-17 keypoints + scores, bone motion stream: the joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./2sagcn_80e_ntu60_xsub_keypoint.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,17 @@
+# CTR-GCN (Chen et al., ICCV 2021) on NTU RGB+D 120 cross-subject, 3D joints, joint stream.
+# Recipe: the authors' (nturgbd configs): SGD lr 0.1 Nesterov, wd 4e-4, 5 warm-up epochs, lr x0.1
+# at 35 and 55; 65 epochs in all, batch 64, 64-frame clips, 1 test clip.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/ctrgcn_65e.py',
+    '../../_base_/datasets/ntu120_xsub_3d.py',
+    '../../_base_/models/ctrgcn.py',
+]
+
+clip_len = 64
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    cls_head=dict(num_classes=120))

@@ -1,0 +1,8 @@
+# CTR-GCN (Chen et al., ICCV 2021) on NTU RGB+D 120 cross-setup, 3D joints, bone stream: the joint
+# config with GenSkeFeat(feats=['b'])
+_base_ = ['./ctrgcn_80e_ntu120_xset_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# CTR-GCN (Chen et al., ICCV 2021) on NTU RGB+D 60 cross-view, 3D joints, joint motion stream: the
+# joint config with GenSkeFeat(feats=['jm'])
+_base_ = ['./ctrgcn_80e_ntu60_xview_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,19 @@
+# MSA-GCN (Alowonou and Han, IEEE Access 2024) on NTU RGB+D 60 cross-subject, 2D HRNet COCO-17
+# keypoints + scores, joint stream.
+# Recipe: the authors' (configs/ntu60-xsub etc.): SGD lr 0.1 Nesterov, wd 5e-4, 5 warm-up epochs,
+# lr x0.1 at 70, 90, 110, 130, 150 and 170; 190 epochs in all, batch 128, 64-frame clips, 1 test
+# clip.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/msagcn_190e.py',
+    '../../_base_/datasets/ntu60_xsub_2d.py',
+    '../../_base_/models/msagcn.py',
+]
+
+clip_len = 64
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    backbone=dict(graph_cfg=dict(layout='coco'), num_frames=clip_len))

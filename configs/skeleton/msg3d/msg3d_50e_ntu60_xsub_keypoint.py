@@ -1,0 +1,18 @@
+# MS-G3D (Liu et al., CVPR 2020) on NTU RGB+D 60 cross-subject, 2D HRNet COCO-17 keypoints +
+# scores, joint stream.
+# Recipe: the authors': SGD lr 0.05 Nesterov, wd 5e-4, lr x0.1 at 30 and 40, 50 epochs, batch 32,
+# whole sequences as 300-frame clips, 1 test clip.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/msg3d_50e.py',
+    '../../_base_/datasets/ntu60_xsub_2d.py',
+    '../../_base_/models/msg3d.py',
+]
+
+clip_len = 300
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    backbone=dict(graph_cfg=dict(layout='coco')))

@@ -1,0 +1,8 @@
+# MS-G3D (Liu et al., CVPR 2020) on Kinetics-Skeleton (OpenPose 18 joints, 2D + score), bone
+# motion stream: the joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./msg3d_65e_kinetics_val_keypoint.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# MS-G3D (Liu et al., CVPR 2020) on NTU RGB+D 120 cross-setup, 3D joints, bone motion stream: the
+# joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./msg3d_80e_ntu120_xset_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

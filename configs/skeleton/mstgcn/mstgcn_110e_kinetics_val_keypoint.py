@@ -1,0 +1,19 @@
+# MST-GCN (Chen et al., AAAI 2021) on Kinetics-Skeleton (OpenPose 18 joints, 2D + score), joint
+# stream.
+# Recipe: not in the authors' code; their NTU recipe: SGD lr 0.15 Nesterov, wd 1e-4, 10 warm-up
+# epochs, lr x0.1 at 50, 70 and 90; 110 epochs in all, batch 32, 300-frame clips, 1 test clip.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/mstgcn_110e.py',
+    '../../_base_/datasets/kinetics.py',
+    '../../_base_/models/mstgcn.py',
+]
+
+clip_len = 300
+clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=clip))
+val_dataloader = dict(dataset=dict(pipeline=clip))
+test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+model = dict(
+    backbone=dict(graph_cfg=dict(layout='openpose')),
+    cls_head=dict(num_classes=400))

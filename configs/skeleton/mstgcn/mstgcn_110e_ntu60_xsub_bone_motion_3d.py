@@ -1,0 +1,8 @@
+# MST-GCN (Chen et al., AAAI 2021) on NTU RGB+D 60 cross-subject, 3D joints, bone motion stream:
+# the joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./mstgcn_110e_ntu60_xsub_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# MST-GCN (Chen et al., AAAI 2021) on NW-UCLA cross-view, 3D joints, bone stream: the joint config
+# with GenSkeFeat(feats=['b'])
+_base_ = ['./mstgcn_50e_nwucla_xview_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

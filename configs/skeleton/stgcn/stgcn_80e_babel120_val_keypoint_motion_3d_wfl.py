@@ -1,0 +1,8 @@
+# ST-GCN (Yan et al., AAAI 2018) on BABEL-120, 3D joints, joint motion stream: the joint config
+# with GenSkeFeat(feats=['jm'])
+_base_ = ['./stgcn_80e_babel120_val_keypoint_3d_wfl.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

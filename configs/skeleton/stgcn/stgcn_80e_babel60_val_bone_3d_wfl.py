@@ -1,0 +1,8 @@
+# ST-GCN (Yan et al., AAAI 2018) on BABEL-60, 3D joints, bone stream: the joint config with
+# GenSkeFeat(feats=['b'])
+_base_ = ['./stgcn_80e_babel60_val_keypoint_3d_wfl.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

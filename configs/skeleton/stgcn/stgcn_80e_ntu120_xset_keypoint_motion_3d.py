@@ -1,0 +1,8 @@
+# ST-GCN (Yan et al., AAAI 2018) on NTU RGB+D 120 cross-setup, 3D joints, joint motion stream: the
+# joint config with GenSkeFeat(feats=['jm'])
+_base_ = ['./stgcn_80e_ntu120_xset_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

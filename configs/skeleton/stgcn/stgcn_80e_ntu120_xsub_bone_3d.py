@@ -1,0 +1,8 @@
+# ST-GCN (Yan et al., AAAI 2018) on NTU RGB+D 120 cross-subject, 3D joints, bone stream: the joint
+# config with GenSkeFeat(feats=['b'])
+_base_ = ['./stgcn_80e_ntu120_xsub_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# ST-GCN (Yan et al., AAAI 2018) on NTU RGB+D 60 cross-view, 3D joints, bone motion stream: the
+# joint config with GenSkeFeat(feats=['bm'])
+_base_ = ['./stgcn_80e_ntu60_xview_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on Kinetics-Skeleton (OpenPose 18 joints, 2D +
+# score), joint motion stream: the joint config with GenSkeFeat(feats=['jm'])
+_base_ = ['./stgcnpp_80e_kinetics_val_keypoint.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,8 @@
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on NTU RGB+D 120 cross-subject, 3D joints, joint
+# motion stream: the joint config with GenSkeFeat(feats=['jm'])
+_base_ = ['./stgcnpp_80e_ntu120_xsub_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

@@ -1,0 +1,13 @@
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on NTU RGB+D 60 cross-subject, 2D HRNet COCO-17
+# keypoints + scores, joint stream.
+# Recipe: mmaction2/pyskl: SGD lr 0.1 Nesterov, wd 5e-4, cosine over 80 epochs, batch 16 x 8 GPUs
+# (auto_scale_lr base 128), 100-frame clips, 10 test clips.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/sgd_cosine_80e.py',
+    '../../_base_/datasets/ntu60_xsub_2d.py',
+    '../../_base_/models/stgcnpp.py',
+]
+
+model = dict(
+    backbone=dict(graph_cfg=dict(layout='coco')))

@@ -1,0 +1,8 @@
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on NTU RGB+D 60 cross-view, 3D joints, bone stream:
+# the joint config with GenSkeFeat(feats=['b'])
+_base_ = ['./stgcnpp_80e_ntu60_xview_keypoint_3d.py']
+
+stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=stream))
+val_dataloader = dict(dataset=dict(pipeline=stream))
+test_dataloader = dict(dataset=dict(pipeline=stream))

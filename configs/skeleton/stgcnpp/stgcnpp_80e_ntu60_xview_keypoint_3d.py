@@ -1,0 +1,9 @@
+# ST-GCN++ (pyskl, Duan et al., ACM MM 2022) on NTU RGB+D 60 cross-view, 3D joints, joint stream.
+# Recipe: mmaction2/pyskl: SGD lr 0.1 Nesterov, wd 5e-4, cosine over 80 epochs, batch 16 x 8 GPUs
+# (auto_scale_lr base 128), 100-frame clips, 10 test clips.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/schedules/sgd_cosine_80e.py',
+    '../../_base_/datasets/ntu60_xview_3d.py',
+    '../../_base_/models/stgcnpp.py',
+]

@@ -1,0 +1,127 @@
+"""CTR-GCN backbone (Chen, Zhang, Yuan, Li, Deng and Hu, "Channel-wise Topology Refinement
+Graph Convolution for Skeleton-Based Action Recognition", ICCV 2021), in pyskl's and mmaction2
+1.x's structure and parameter names so that their checkpoints load with ``strict=True``."""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+
+from mmskel.registry import MODELS
+from ..graphs import Graph
+from ..layers import (MultiScaleTemporalConv, UnitCTRGCN, block_residual, build_data_bn,
+                      normalize_input)
+from ..layers.ctrgcn import init_convs_and_norms
+
+
+class CTRGCNBlock(nn.Module):
+    """Channel-wise topology refinement graph convolution, multi-scale temporal convolution and
+    a block residual.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels.
+        A (torch.Tensor): Adjacency [K, V, V].
+        stride (int): Temporal stride. Defaults to 1.
+        residual (bool): Use the block residual. Defaults to True.
+        kernel_size (int): Temporal kernel of the dilated branches. Defaults to 5.
+        dilations (Sequence[int]): Dilations of the temporal branches. Defaults to (1, 2).
+        tcn_dropout (float): Dropout of the temporal convolution. Defaults to 0.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T / stride, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
+                 residual: bool = True, kernel_size: int = 5,
+                 dilations: Sequence[int] = (1, 2), tcn_dropout: float = 0.) -> None:
+        super().__init__()
+        self.gcn1 = UnitCTRGCN(in_channels, out_channels, A)
+        self.tcn1 = MultiScaleTemporalConv(out_channels, out_channels, kernel_size, stride=stride,
+                                           dilations=dilations, residual=False,
+                                           dropout=tcn_dropout)
+        self.relu = nn.ReLU()
+        self.has_residual = residual
+        self.residual = block_residual(in_channels, out_channels, stride) if residual \
+            else nn.Identity()
+
+    def init_weights(self) -> None:
+        """The paper's initialisation of both units; the residual keeps PyTorch's default."""
+        self.gcn1.init_weights()
+        init_convs_and_norms(self.tcn1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = self.residual(x) if self.has_residual else 0
+        return self.relu(self.tcn1(self.gcn1(x)) + res)
+
+
+@MODELS.register_module()
+class CTRGCN(BaseModule):
+    """CTR-GCN backbone: data BatchNorm over persons, joints and channels, then ``num_stages``
+    CTR-GCN blocks.
+
+    The channels double and the temporal stride is 2 at ``inflate_stages`` / ``down_stages``
+    (stages count from 1). With the defaults: 10 blocks, 64 -> 128 -> 256 channels, T -> T / 4,
+    graph mode ``'spatial'`` (identity, inward, outward).
+
+    Args:
+        graph_cfg (dict): :class:`~mmskel.models.graphs.Graph` arguments, e.g.
+            ``dict(layout='nturgb+d', mode='spatial')``.
+        in_channels (int): Input channels C. Defaults to 3.
+        base_channels (int): Channels of the first stage. Defaults to 64.
+        num_stages (int): Number of blocks. Defaults to 10.
+        inflate_stages (Sequence[int]): Stages that double the channels. Defaults to (5, 8).
+        down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
+        num_person (int): Persons M; the data BatchNorm has M * V * C channels. Defaults to 2.
+        kernel_size (int): Temporal kernel of the dilated branches. Defaults to 5.
+        dilations (Sequence[int]): Dilations of the temporal branches. Defaults to (1, 2).
+        tcn_dropout (float): Temporal dropout of every block but the first. Defaults to 0.
+        init_cfg (dict | list, optional): mmengine initialisation config, applied after the
+            paper's initialisation.
+
+    Shape:
+        x: [N, M, T, V, C] -> [N, M, C', T', V].
+
+    Example:
+        >>> model = CTRGCN(dict(layout='nturgb+d', mode='spatial'))
+        >>> model(torch.randn(2, 2, 32, 25, 3)).shape
+        torch.Size([2, 2, 256, 8, 25])
+    """
+
+    def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
+                 num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
+                 down_stages: Sequence[int] = (5, 8), num_person: int = 2,
+                 kernel_size: int = 5, dilations: Sequence[int] = (1, 2),
+                 tcn_dropout: float = 0., init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.graph = Graph(**graph_cfg)
+        A = torch.tensor(self.graph.A, dtype=torch.float32)
+        self.register_buffer('A', A)  # saved in pyskl's checkpoints as backbone.A
+        self.in_channels, self.num_person = in_channels, num_person
+        self.data_bn = build_data_bn('MVC', num_person, in_channels, A.size(1))
+        block_args = dict(kernel_size=kernel_size, dilations=dilations)
+        blocks = [CTRGCNBlock(in_channels, base_channels, A, residual=False, **block_args)]
+        channels = base_channels
+        for stage in range(2, num_stages + 1):
+            out_channels = channels * (1 + (stage in inflate_stages))
+            blocks.append(CTRGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
+                                      tcn_dropout=tcn_dropout, **block_args))
+            channels = out_channels
+        self.net = nn.ModuleList(blocks)
+        self.out_channels = channels
+
+    def init_weights(self) -> None:
+        for block in self.net:
+            block.init_weights()
+        super().init_weights()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, m, t, v, c = x.shape
+        if (m, v, c) != (self.num_person, self.A.size(1), self.in_channels):
+            raise ValueError(
+                f'CTRGCN expects input [N, {self.num_person}, T, {self.A.size(1)}, '
+                f'{self.in_channels}] ([N, M, T, V, C]), got shape {tuple(x.shape)}')
+        x = normalize_input(self.data_bn, x, 'MVC')
+        for block in self.net:
+            x = block(x)
+        return x.reshape((n, m) + x.shape[1:])
