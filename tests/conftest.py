@@ -53,3 +53,180 @@ def babel_release(tmp_path: Path) -> Path:
 def hagrid_checkpoint() -> Path:
     """pyskl's real ST-GCN++ HaGRID hand-gesture checkpoint (see its PROVENANCE.md)."""
     return shared_path('checkpoints', 'pyskl-stgcnpp-hagrid', 'hagrid.pth')
+
+
+class FileServer:
+    """Files served over HTTP on 127.0.0.1, with Range requests, as a checkpoint host does.
+
+    ``add(name, data, truncate_once=True)`` makes the first GET of ``name`` announce the full
+    Content-Length but close the connection halfway. ``requests`` records (path, Range header,
+    bytes sent) per GET.
+    """
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.files, self.truncate, self.requests = {}, set(), []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep pytest's output clean
+                pass
+
+            def do_GET(self) -> None:
+                import re
+                name = self.path.lstrip('/')
+                data = server.files.get(name)
+                if data is None:
+                    self.send_error(404)
+                    server.requests.append((self.path, self.headers.get('Range'), 0))
+                    return
+                match = re.fullmatch(r'bytes=(\d+)-', self.headers.get('Range') or '')
+                start = int(match.group(1)) if match else 0
+                if start >= len(data) and match:
+                    self.send_response(416)
+                    self.send_header('Content-Range', f'bytes */{len(data)}')
+                    self.send_header('Content-Length', '0')
+                    self.end_headers()
+                    server.requests.append((self.path, self.headers.get('Range'), 0))
+                    return
+                body = data[start:]
+                self.send_response(206 if match else 200)
+                if match:
+                    self.send_header('Content-Range', f'bytes {start}-{len(data) - 1}/{len(data)}')
+                self.send_header('Content-Length', str(len(body)))
+                self.send_header('Content-Type', 'application/octet-stream')
+                self.end_headers()
+                if name in server.truncate:
+                    server.truncate.discard(name)
+                    body = body[:len(body) // 2]
+                    self.close_connection = True
+                self.wfile.write(body)
+                server.requests.append((self.path, self.headers.get('Range'), len(body)))
+
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def add(self, name: str, data: bytes, truncate_once: bool = False) -> str:
+        """Serve ``data`` as ``name``; return its URL."""
+        self.files[name] = data
+        if truncate_once:
+            self.truncate.add(name)
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return f'http://127.0.0.1:{self.httpd.server_address[1]}/{name}'
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def file_server():
+    """A :class:`FileServer` on a free port of 127.0.0.1, shut down after the test."""
+    server = FileServer()
+    yield server
+    server.close()
+
+
+# --- a short real-data training run on NW-UCLA, for the model tests ---------------------------
+# ``nwucla_subset`` writes 80 real sequences from 4 classes to a pickle; ``train_losses`` trains a
+# recognizer on them through the pipeline of configs/_base_/datasets/nwucla.py (with a shorter
+# clip) and returns the loss of every SGD iteration, with fixed seeds.
+
+NWUCLA_ACTIONS = (4, 5, 6, 11)  # walk around, sit down, stand up, throw (a07 / a10 do not exist)
+NWUCLA_PER_CLASS = 20
+
+
+@pytest.fixture
+def nwucla_subset(nwucla_root, tmp_path) -> str:
+    import json
+
+    import numpy as np
+
+    from mmskel.datasets import dump_annotations
+    samples = []
+    for label, action in enumerate(NWUCLA_ACTIONS):
+        files = sorted(nwucla_root.glob(f'a{action:02d}_*.json'))[:NWUCLA_PER_CLASS]
+        assert len(files) == NWUCLA_PER_CLASS
+        for path in files:
+            with open(path) as f:
+                data = json.load(f)
+            keypoint = np.array(data['skeletons'], dtype=np.float32)[None]  # [1, T, 20, 3]
+            samples.append(dict(frame_dir=data['file_name'], label=label, keypoint=keypoint,
+                                total_frames=keypoint.shape[1]))
+    path = tmp_path / 'nwucla_subset.pkl'
+    dump_annotations(samples, str(path), split={'train': [s['frame_dir'] for s in samples]})
+    return str(path)
+
+
+def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int = 20,
+           lr: float = 0.05, batch_size: int = 16) -> list:
+    import numpy as np
+    import torch
+    from mmengine.dataset import pseudo_collate
+    from mmengine.optim import OptimWrapper
+    from torch.utils.data import DataLoader
+
+    from mmskel.datasets import PoseDataset
+    from mmskel.registry import MODELS
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small models: extra threads only contend on 2 cores
+    try:
+        torch.manual_seed(0)
+        np.random.seed(0)  # UniformSampleFrames draws training clips from numpy's global state
+        dataset = PoseDataset(ann_file, split='train', pipeline=[
+            dict(type='PreNormalize3D', center_joint=1),
+            dict(type='GenSkeFeat', layout='nw-ucla', feats=['j']),
+            dict(type='UniformSampleFrames', clip_len=clip_len),
+            dict(type='PoseDecode'),
+            dict(type='FormatGCNInput', num_person=1),
+            dict(type='PackActionInputs')])
+        assert len(dataset) == len(NWUCLA_ACTIONS) * NWUCLA_PER_CLASS
+        loader = DataLoader(dataset, batch_size=batch_size, shuffle=True,
+                            collate_fn=pseudo_collate, drop_last=True,
+                            generator=torch.Generator().manual_seed(0))
+        model = MODELS.build(model_cfg)
+        model.init_weights()
+        model.train()
+        wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9,
+                                               nesterov=True, weight_decay=5e-4))
+        losses = []
+        while len(losses) < iterations:
+            for data in loader:
+                losses.append(model.train_step(data, wrapper)['loss_cls'].item())
+                if len(losses) == iterations:
+                    break
+    finally:
+        torch.set_num_threads(threads)
+    return losses
+
+
+@pytest.fixture
+def train_losses(nwucla_subset):
+    """``train_losses(model_cfg, iterations=40, clip_len=20, lr=0.05)`` -> losses per step.
+
+    ``model_cfg`` is a recognizer config for the ``nw-ucla`` layout, one person, 4 classes.
+    """
+    def run(model_cfg: dict, **kwargs) -> list:
+        return _train(nwucla_subset, model_cfg, **kwargs)
+    return run
+
+
+def assert_loss_falls(losses: list, num_classes: int = len(NWUCLA_ACTIONS),
+                      ratio: float = 0.7) -> None:
+    """Chance-level loss at the start, and the last five steps below ``ratio`` of the first."""
+    import numpy as np
+    first, last = np.mean(losses[:5]), np.mean(losses[-5:])
+    assert first == pytest.approx(np.log(num_classes), abs=0.3), losses
+    assert last < ratio * first, losses
+
+
+@pytest.fixture
+def loss_falls():
+    """The check of :func:`assert_loss_falls`, as a fixture (test basenames stay unique)."""
+    return assert_loss_falls

@@ -1,6 +1,6 @@
 """A short training run on real NW-UCLA skeletons: the loss of a small ST-GCN must fall.
 
-80 real sequences from 4 classes (``tests/models/conftest.py``), 40 SGD iterations (8 epochs)
+80 real sequences from 4 classes (``tests/conftest.py``), 40 SGD iterations (8 epochs)
 with fixed seeds.
 """
 
