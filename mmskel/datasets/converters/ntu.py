@@ -40,7 +40,7 @@ NOISE_LENGTH = 11
 NOISE_SPREAD_WIDTH = 0.8
 NOISE_SPREAD_RATIO = 0.69754
 MAX_BODY_SLOTS = 4  # 2s-AGCN's max_body_kinect
-SPINE_BASE, SPINE_MID = 0, 1
+SPINE_BASE, SPINE_MID, HIP_LEFT, HIP_RIGHT = 0, 1, 12, 16
 XSUB_TRAIN_60 = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38)
 XSUB_TRAIN_120 = XSUB_TRAIN_60 + (45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74,
                                   78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93, 94, 95, 97,
@@ -191,8 +191,16 @@ def center_sequence(keypoint: np.ndarray) -> np.ndarray:
 
 
 def align_sequence(keypoint: np.ndarray) -> np.ndarray:
-    """Rotate so that actor 1's spine (spine-base -> spine-mid) in its first non-zero frame
-    points straight up (+y), about that frame's spine-mid; zero frames stay zero.
+    """MSA-GCN's alignment: turn each actor into its own body frame.
+
+    The authors' ``data/ntu/seq_transformation.py`` ends with ``create_aligned_dataset`` (the
+    alignment of the InfoGCN code base): for each actor, from one frame, the spine (spine-base ->
+    spine-mid) becomes +z, the hip line (right hip -> left hip, made orthogonal to the spine)
+    becomes +x and their cross product y; every frame of that actor is rotated by this basis
+    (about the origin, so centre first). Upstream takes frame 0 and leaves an actor absent from
+    frame 0 all zero; here each actor's first present frame is used, so no actor is lost. An
+    actor whose spine or hips are degenerate in that frame is left unrotated. Missing frames
+    stay zero.
 
     Args:
         keypoint (np.ndarray): float32 [M, T, 25, 3].
@@ -200,26 +208,29 @@ def align_sequence(keypoint: np.ndarray) -> np.ndarray:
     Returns:
         np.ndarray: The rotated copy, same shape.
     """
-    frame, origin = _origin(keypoint)
-    spine = keypoint[0, frame, SPINE_MID] - keypoint[0, frame, SPINE_BASE]
-    rotation = _rotation_onto(spine.astype(np.float64), np.array([0.0, 1.0, 0.0]))
-    present = keypoint.any(axis=(2, 3), keepdims=True)
-    rotated = (keypoint - origin) @ rotation.T + origin
-    return np.where(present, rotated, 0).astype(np.float32)
+    aligned = np.zeros_like(keypoint)
+    for m, person in enumerate(keypoint):
+        present = person.any(axis=(1, 2))
+        if not present.any():
+            continue
+        basis = _body_basis(person[int(np.argmax(present))].astype(np.float64))
+        rotated = person if basis is None else person @ basis
+        aligned[m] = np.where(present[:, None, None], rotated, 0)
+    return aligned
 
 
-def _rotation_onto(vector: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """3x3 rotation taking the direction of ``vector`` onto unit ``target`` (Rodrigues)."""
-    norm = np.linalg.norm(vector)
-    if norm < 1e-8:
-        return np.eye(3)
-    vector = vector / norm
-    axis, cos = np.cross(vector, target), float(vector @ target)
-    sin = np.linalg.norm(axis)
-    if sin < 1e-8:  # parallel or opposite: identity, or half a turn about x
-        return np.eye(3) if cos > 0 else np.diag([1.0, -1.0, -1.0])
-    cross = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    return np.eye(3) + cross + cross @ cross * ((1 - cos) / sin**2)
+def _body_basis(joints: np.ndarray) -> Optional[np.ndarray]:
+    """Orthonormal columns [hips, y, spine] of one frame [25, 3]; None when degenerate."""
+    spine = joints[SPINE_MID] - joints[SPINE_BASE]
+    hips = joints[HIP_LEFT] - joints[HIP_RIGHT]
+    if np.linalg.norm(spine) < 1e-8:
+        return None
+    spine = spine / np.linalg.norm(spine)
+    hips = hips - (hips @ spine) * spine
+    if np.linalg.norm(hips) < 1e-8:
+        return None
+    hips = hips / np.linalg.norm(hips)
+    return np.stack([hips, np.cross(hips, spine), spine], axis=1)
 
 
 def load_ntu_sample(path: Union[str, Path], denoise: bool = True, center: bool = False,
@@ -230,7 +241,8 @@ def load_ntu_sample(path: Union[str, Path], denoise: bool = True, center: bool =
         path (str | Path): ``SsssCcccPpppRrrrAaaa.skeleton``.
         denoise (bool): CTR-GCN/SGN denoising; else 2s-AGCN top-2 energy. Defaults to True.
         center (bool): :func:`center_sequence`. Defaults to False.
-        align (bool): :func:`align_sequence`. Defaults to False.
+        align (bool): :func:`align_sequence`, after centring (``center`` is implied).
+            Defaults to False.
         dropped (Counter, optional): Receives dropped bodies and frames by reason.
 
     Returns:
@@ -247,7 +259,7 @@ def load_ntu_sample(path: Union[str, Path], denoise: bool = True, center: bool =
         raise SkipSample('no bodies', f'{path.name}: none of {seq.num_frames} frames has a body')
     dropped = Counter() if dropped is None else dropped
     keypoint = denoise_bodies(seq, dropped) if denoise else select_top_energy(seq, dropped)
-    if center:
+    if center or align:
         keypoint = center_sequence(keypoint)
     if align:
         keypoint = align_sequence(keypoint)
@@ -299,7 +311,7 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
         workers (int): Processes reading files. Defaults to 1.
         denoise (bool): CTR-GCN/SGN denoising, else 2s-AGCN top-2 energy. Defaults to True.
         center (bool): Centre on the first frame's spine-mid. Defaults to False.
-        align (bool): Rotate the first frame's spine upright. Defaults to False.
+        align (bool): Centre, then :func:`align_sequence`. Defaults to False.
         progress (bool): Show a tqdm progress bar. Defaults to True.
 
     Returns:

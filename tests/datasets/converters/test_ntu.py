@@ -205,17 +205,29 @@ def test_center_and_align():
     centred = load_ntu_sample(path, center=True)['keypoint'].astype(np.float32)
     np.testing.assert_array_equal(centred[0, 0, 1], 0)
     np.testing.assert_allclose(centred, raw - raw[0, 0, 1], atol=5e-4)
-    both = load_ntu_sample(path, center=True, align=True)['keypoint'].astype(np.float32)
-    spine = both[0, 0, 1] - both[0, 0, 0]
-    np.testing.assert_allclose(spine / np.linalg.norm(spine), [0, 1, 0], atol=2e-3)
-    np.testing.assert_allclose(np.linalg.norm(both - both[:, :, 1:2], axis=-1),
+    aligned = load_ntu_sample(path, align=True)['keypoint'].astype(np.float32)  # centres too
+    first = aligned[0, 0]
+    spine, hips = first[1] - first[0], first[12] - first[16]
+    np.testing.assert_allclose(spine / np.linalg.norm(spine), [0, 0, 1], atol=2e-3)
+    assert abs(hips[1]) < 2e-3 and hips[0] > 0  # the hip line lies in the +x/z half-plane
+    # a rotation about the (centred) origin: every joint keeps its distance to every other
+    np.testing.assert_allclose(np.linalg.norm(aligned - aligned[:, :, 1:2], axis=-1),
                                np.linalg.norm(raw - raw[:, :, 1:2], axis=-1), atol=5e-3)
+    np.testing.assert_allclose(np.linalg.norm(aligned, axis=-1),
+                               np.linalg.norm(centred, axis=-1), atol=5e-3)
     # an actor's missing frames stay zero under both
     keypoint = np.zeros((2, 4, 25, 3), np.float32)
     keypoint[0, 1:] = _frame(width=0.5)
     keypoint[1, :2] = _frame(shift=1.0)
     for out in (center_sequence(keypoint), align_sequence(keypoint)):
         assert not out[0, 0].any() and not out[1, 2:].any() and out[1, :2].any()
+    # each actor gets its own basis, from its first present frame (actor 1 appears at frame 1)
+    keypoint[0, 1:] = raw[0, :3]
+    keypoint[1, :2] = raw[0, 10:12] + 0.5
+    turned = align_sequence(center_sequence(keypoint))
+    for m, t in ((0, 1), (1, 0)):
+        spine = turned[m, t, 1] - turned[m, t, 0]
+        np.testing.assert_allclose(spine / np.linalg.norm(spine), [0, 0, 1], atol=1e-5)
 
 
 def test_malformed_files_are_counted_with_file_and_line(tmp_path):

@@ -23,7 +23,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--center', action='store_true',
                         help="centre on actor 1's spine-mid in its first frame")
     parser.add_argument('--align', action='store_true',
-                        help="rotate actor 1's first-frame spine upright (+y)")
+                        help="MSA-GCN's alignment: centre, then turn each actor into its "
+                        'body frame (spine +z, hips +x)')
     return parser.parse_args()
 
 
