@@ -7,6 +7,14 @@ from mmskel.registry import DATASETS
 from .io import load_annotations
 
 
+def pipeline_steps(pipeline: Union[Sequence, Mapping]) -> list:
+    """The transforms of a pipeline given as a list, or as a dict of named steps (their order;
+    a step set to None is left out)."""
+    if isinstance(pipeline, Mapping):
+        return [step for step in pipeline.values() if step is not None]
+    return list(pipeline)
+
+
 @DATASETS.register_module()
 class PoseDataset(BaseDataset):
     """Skeleton dataset over an annotation pickle (pyskl/mmaction2 format).
@@ -36,9 +44,7 @@ class PoseDataset(BaseDataset):
         self.split = split
         self.class_subset = list(class_subset) if class_subset is not None else None
         self.trusted = trusted
-        if isinstance(pipeline, Mapping):
-            pipeline = [step for step in pipeline.values() if step is not None]
-        super().__init__(ann_file=ann_file, pipeline=list(pipeline), test_mode=test_mode,
+        super().__init__(ann_file=ann_file, pipeline=pipeline_steps(pipeline), test_mode=test_mode,
                          **kwargs)
 
     def load_data_list(self) -> List[dict]:

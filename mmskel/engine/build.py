@@ -1,10 +1,11 @@
 """Shared steps of tools/train.py and tools/test.py."""
 import os.path as osp
-from typing import Optional
+from typing import Any, Optional
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
 from .dist import setup_distributed
@@ -22,10 +23,33 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
     cfg = Config.fromfile(path)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    freeze_pipelines(cfg)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(path))[0])
+    return cfg
+
+
+def freeze_pipelines(cfg: Config) -> Config:
+    """Turn every pipeline written as a dict of named steps into the list it stands for.
+
+    mmengine writes configs (the work-dir copy, a checkpoint's ``meta``) with dict keys sorted,
+    which would reorder named steps; a list keeps the order. Applies to keys named ``pipeline``
+    or ending in ``_pipeline``, after ``--cfg-options`` have changed steps by name.
+    """
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if (key == 'pipeline' or key.endswith('_pipeline')) and isinstance(value, dict):
+                    node[key] = pipeline_steps(value)
+                else:
+                    visit(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                visit(item)
+
+    visit(cfg._cfg_dict)
     return cfg
 
 
