@@ -101,8 +101,8 @@ def documented() -> list:
 def make_sandbox(root: Path) -> Path:
     repo = root / 'repo'
     repo.mkdir()
-    for name in ('configs', 'tools', 'mmskel', 'benchmarks', 'model-index.yml', 'requirements',
-                 'setup.py', 'README.md'):
+    for name in ('configs', 'tools', 'mmskel', 'benchmarks', 'demo', 'model-index.yml',
+                 'requirements', 'setup.py', 'README.md'):
         (repo / name).symlink_to(REPO / name)
     (root / 'shared').symlink_to(SHARED_DATA.parent)
     bin_dir = root / 'bin'

@@ -1,8 +1,15 @@
-"""Test a checkpoint: python tools/test.py CONFIG CHECKPOINT [--out result.pkl] ..."""
+"""Test a checkpoint: python tools/test.py CONFIG NAME|URL|PATH [--out result.pkl] ...
+
+The checkpoint is a local path, a URL (downloaded into the mmskel cache, hash-checked) or a zoo
+model name (its ``Weights:`` URL in model-index.yml). Downloaded checkpoints are loaded with
+``weights_only=True`` unless ``--cfg-options safe_checkpoint_load=False`` is given.
+"""
 import argparse
+import sys
 
 from mmengine.config import DictAction
 
+from mmskel.apis.zoo import resolve_checkpoint
 from mmskel.engine import build_runner, load_config
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
@@ -10,7 +17,8 @@ from mmskel.evaluation.acc_metric import METRIC_NAMES
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a skeleton action recognizer')
     parser.add_argument('config', help='config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', metavar='NAME|URL|PATH',
+                        help='checkpoint file, URL or zoo model name')
     parser.add_argument('--work-dir', help='folder for the test logs')
     parser.add_argument('--out', help='write per-sample scores, labels and ids to this .pkl')
     parser.add_argument('--eval', nargs='+', choices=METRIC_NAMES,
@@ -48,6 +56,12 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
+    try:
+        args.checkpoint, downloaded = resolve_checkpoint(args.checkpoint)
+    except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
+        sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
+    if downloaded and 'safe_checkpoint_load' not in (args.cfg_options or {}):
+        cfg.safe_checkpoint_load = True  # third-party weights: weights_only=True, no fallback
     apply_args(cfg, args)
     runner = build_runner(cfg, args.launcher)
     runner.test()

@@ -1,0 +1,289 @@
+"""Run a trained recognizer on your own skeletons.
+
+Example:
+    >>> from mmskel.apis import inference_skeleton, init_recognizer
+    >>> model = init_recognizer('configs/skeleton/stgcn/stgcn_50e_nwucla_xview_keypoint_3d.py',
+    ...                         'work_dirs/stgcn/epoch_50.pth', device='cpu')
+    >>> result = inference_skeleton(model, keypoints)  # [T, V, C] or [M, T, V, C]
+    >>> result.names[0], result.scores[0]
+    ('walk around', 0.93)
+"""
+import os
+import os.path as osp
+import pickle
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+
+from mmskel.datasets.io import load_pickle
+from mmskel.registry import MODELS, TRANSFORMS
+from mmskel.structures.layouts import get_layout
+from mmskel.utils import register_all_modules
+from .inputs import Sample, read_skeleton_input
+from .zoo import resolve_checkpoint
+
+
+@dataclass
+class InferenceResult:
+    """Top-k prediction for one sample.
+
+    Attributes:
+        labels (list[int]): Class indices, best first.
+        scores (list[float]): Their scores (softmax probabilities with the default head).
+        names (list[str]): Their class names.
+        all_scores (np.ndarray): float32 [K], the score of every class.
+        frame_dir (str): The sample's id (file stem for a file input).
+    """
+    labels: List[int]
+    scores: List[float]
+    names: List[str]
+    all_scores: np.ndarray
+    frame_dir: str
+
+    def __str__(self) -> str:
+        lines = [f'{self.frame_dir}: top-{len(self.labels)}']
+        width = max(len(n) for n in self.names)
+        for rank, (label, name, score) in enumerate(zip(self.labels, self.names, self.scores)):
+            lines.append(f'{rank + 1}. {name:<{width}} (class {label:>3})  {score:.4f}')
+        return '\n'.join(lines)
+
+
+class _Skipped:
+    """Stands in for every non-tensor object of a checkpoint under ``weights_only`` loading
+    (mmengine's ``HistoryBuffer``, numpy arrays of the message hub): it accepts any arguments
+    and state and runs nothing, so such checkpoints load safely with those parts left out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+def load_weights(checkpoint: str, weights_only: bool = True) -> dict:
+    """The ``state_dict`` (and ``meta``) of a checkpoint path, URL or zoo model name.
+
+    With ``weights_only`` (the default) the file is loaded by ``torch.load(weights_only=True)``;
+    the non-tensor objects of an mmengine training checkpoint are replaced by inert stand-ins
+    (nothing from the file is executed) and must not occur in the state dict.
+
+    Returns:
+        dict: ``{'state_dict': {name: Tensor}, 'meta': dict}``.
+    """
+    path, _ = resolve_checkpoint(checkpoint)
+    if weights_only:
+        try:
+            unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
+        except (RuntimeError, ValueError):  # legacy (non-zip) format: torch's own check only
+            unsafe = []
+        stand_ins = [(_Skipped, name) for name in unsafe]
+        try:
+            with torch.serialization.safe_globals(stand_ins):
+                content = torch.load(path, map_location='cpu', weights_only=True)
+        except pickle.UnpicklingError as e:
+            reason = next((line for line in str(e).splitlines()
+                           if 'GLOBAL' in line or line.startswith('Trying to')), 'unsafe content')
+            raise pickle.UnpicklingError(
+                f'{checkpoint}: refused by weights_only loading ({reason.strip()}); load it '
+                'with weights_only=False (--unsafe-load) only if you trust it') from None
+    else:
+        content = torch.load(path, map_location='cpu', weights_only=False)
+    if not isinstance(content, dict):
+        raise ValueError(f'{checkpoint}: expected a dict (a state dict or a checkpoint with '
+                         f"'state_dict'), got {type(content).__name__}")
+    state_dict = content.get('state_dict', content)
+    odd = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
+    if odd:
+        raise ValueError(f'{checkpoint}: the state dict holds non-tensor entries {odd[:3]}; '
+                         'load it with weights_only=False (--unsafe-load) only if you trust it')
+    state_dict = {k[len('module.'):] if k.startswith('module.') else k: v
+                  for k, v in state_dict.items()}
+    meta = content.get('meta') if isinstance(content.get('meta'), dict) else {}
+    return dict(state_dict=state_dict, meta=meta)
+
+
+def _steps(cfg: Config) -> List[dict]:
+    """The test pipeline's steps (a list, or a dict of named steps with None left out)."""
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    if isinstance(pipeline, dict):
+        pipeline = [step for step in pipeline.values() if step is not None]
+    return [dict(step) for step in pipeline]
+
+
+def _read_names(source: Union[str, Sequence[str]], where: str) -> List[str]:
+    if isinstance(source, str):
+        if not osp.isfile(source):
+            raise FileNotFoundError(f'{where} names a class-name file that does not exist: '
+                                    f'{source}')
+        with open(source, encoding='utf-8') as f:
+            return [line.strip() for line in f if line.strip()]
+    return [str(name) for name in source]
+
+
+def class_names(cfg: Config, meta: Optional[dict] = None) -> List[str]:
+    """Class names for a config, from the first of: the config (``class_names`` or
+    ``label_map``: a list or a text file of one name per line; or the test dataset's
+    ``metainfo.classes``), the checkpoint's ``meta.dataset_meta.classes``, the test annotation
+    pickle's ``classes``; else ``class_<k>``."""
+    num_classes = int(cfg.model.cls_head.num_classes)
+    dataset = cfg.test_dataloader.dataset
+    candidates = []
+    for key in ('class_names', 'label_map'):
+        if cfg.get(key) is not None:
+            candidates.append((f'the config key {key!r}', cfg[key]))
+    if (dataset.get('metainfo') or {}).get('classes') is not None:
+        candidates.append(('test_dataloader.dataset.metainfo.classes',
+                           dataset.metainfo['classes']))
+    if ((meta or {}).get('dataset_meta') or {}).get('classes') is not None:
+        candidates.append(('the checkpoint meta', meta['dataset_meta']['classes']))
+    for where, source in candidates:
+        names = _read_names(source, where)
+        if len(names) != num_classes:
+            raise ValueError(f'{where} gives {len(names)} class names, the model has '
+                             f'{num_classes} classes')
+        return names
+    ann_file = dataset.get('ann_file')
+    if ann_file and osp.isfile(ann_file):
+        data = load_pickle(ann_file, trusted=dataset.get('trusted', False))
+        names = data.get('classes') if isinstance(data, dict) else None
+        if names is not None:
+            subset = dataset.get('class_subset')
+            names = [names[i] for i in subset] if subset is not None else list(names)
+            if len(names) == num_classes:
+                return [str(n) for n in names]
+    return [f'class_{k}' for k in range(num_classes)]
+
+
+def default_device() -> str:
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None,
+                    device: Optional[str] = None, weights_only: bool = True,
+                    cfg_options: Optional[dict] = None) -> torch.nn.Module:
+    """Build a recognizer from a config and load its weights, ready for
+    :func:`inference_skeleton`.
+
+    Args:
+        config (str | Config): Config file or object.
+        checkpoint (str, optional): Checkpoint path, URL or zoo model name; None keeps the
+            initial weights.
+        device (str, optional): ``'cpu'``, ``'cuda'``, ``'cuda:0'``...; defaults to CUDA when
+            available, else CPU.
+        weights_only (bool): Load with ``torch.load(weights_only=True)`` (nothing in the file is
+            executed). Set False only for a checkpoint you trust that needs it.
+        cfg_options (dict, optional): Overrides merged into the config.
+
+    Returns:
+        nn.Module: The model in eval mode, with ``.cfg`` (the config), ``.class_names``,
+        ``.layout`` (the skeleton layout its inputs follow) and ``.test_pipeline``.
+    """
+    if isinstance(config, (str, os.PathLike)):
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'config file not found: {config}')
+        cfg = Config.fromfile(str(config))
+    elif isinstance(config, Config):
+        cfg = config.copy()
+    else:
+        raise TypeError(f'config must be a file path or a Config, got {type(config).__name__}')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    register_all_modules(init_default_scope=False)
+    model = MODELS.build(cfg.model)
+    meta = {}
+    if checkpoint is not None:
+        weights = load_weights(checkpoint, weights_only)
+        meta = weights['meta']
+        try:
+            model.load_state_dict(weights['state_dict'], strict=True)
+        except RuntimeError as e:
+            raise RuntimeError(f'{checkpoint} does not fit the model of the config: {e}') from e
+    model.cfg = cfg
+    model.class_names = class_names(cfg, meta)
+    model.test_pipeline = [TRANSFORMS.build(step) for step in _steps(cfg)]
+    model.layout = _input_format(cfg)[0]
+    return model.to(device or default_device()).eval()
+
+
+def _input_format(cfg: Config):
+    """(layout, channels per joint the model takes, whether the config is 2D with scores)."""
+    steps = _steps(cfg)
+    feats_step = next((s for s in steps if s.get('type') == 'GenSkeFeat'), None)
+    backbone = cfg.model.backbone
+    if feats_step is not None:
+        layout = get_layout(feats_step.get('layout', 'nturgb+d'))
+        num_feats = len(feats_step.get('feats', ('j',)))
+    else:
+        layout = get_layout(backbone.get('graph_cfg', {}).get('layout', 'nturgb+d'))
+        num_feats = 1
+    channels = backbone.get('in_channels', 3) // num_feats
+    is_2d = any(s.get('type') == 'PreNormalize2D' for s in steps)
+    return layout, channels, is_2d
+
+
+def fit_to_model(sample: dict, model: torch.nn.Module) -> dict:
+    """Check a sample's joints and channels against the model's config, in place: a 2D
+    config's third channel becomes ``keypoint_score``; a score the model does not take is
+    dropped. Raises ValueError naming the sample and what was expected."""
+    layout, channels, is_2d = _input_format(model.cfg)
+    keypoint = sample['keypoint']
+    where = sample['frame_dir']
+    if keypoint.shape[2] != layout.num_joints:
+        raise ValueError(f'{where}: keypoint {tuple(keypoint.shape)} has {keypoint.shape[2]} '
+                         f'joints; the config\'s layout {layout.name!r} has '
+                         f'{layout.num_joints} ([M, T, V, C] with V = {layout.num_joints})')
+    if 'keypoint_score' not in sample and is_2d and keypoint.shape[-1] == 3 and channels == 3:
+        sample['keypoint'], sample['keypoint_score'] = keypoint[..., :2], keypoint[..., 2]
+    elif 'keypoint_score' in sample and keypoint.shape[-1] == channels:
+        del sample['keypoint_score']  # the model takes no score channel
+    given = sample['keypoint'].shape[-1] + ('keypoint_score' in sample)
+    if given != channels:
+        kind = ('2D (x, y) with a score per joint: C = 3, or C = 2 and a keypoint_score'
+                if is_2d and channels == 3 else f'C = {channels}')
+        raise ValueError(f'{where}: the model takes {channels} channels per joint ({kind}); '
+                         f'got keypoint {tuple(keypoint.shape)}'
+                         + (' with a keypoint_score' if 'keypoint_score' in sample else ''))
+    return sample
+
+
+def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
+                       keypoint_score: Any = None, sample: Optional[Union[str, int]] = None,
+                       trusted: bool = False) -> InferenceResult:
+    """Recognise the action of one skeleton sequence with the config's test pipeline.
+
+    Args:
+        model (nn.Module): From :func:`init_recognizer`.
+        keypoints: An array [T, V, C] or [M, T, V, C] (C = 2 or 3; for a 2D config C = 3 is
+            x, y, score), a dict in annotation format, or a ``.npy``/``.npz``/``.json``/``.pkl``
+            file (see :mod:`mmskel.apis.inputs`).
+        topk (int): How many classes to return. Defaults to 5 (fewer if the model has fewer).
+        keypoint_score: Scores [T, V] or [M, T, V] for a raw 2D array.
+        sample (str | int, optional): The ``frame_dir`` or index of the sample in an
+            annotation ``.pkl`` of several.
+        trusted (bool): Load a ``.pkl`` input with the plain unpickler. Defaults to False.
+
+    Returns:
+        InferenceResult: Top-k labels, scores and class names.
+    """
+    if topk < 1:
+        raise ValueError(f'topk must be >= 1, got {topk}')
+    data = read_skeleton_input(keypoints, keypoint_score, sample, trusted)
+    data = fit_to_model(data, model)
+    data.update(test_mode=True)  # deterministic test-time sampling, as PoseDataset sets it
+    for transform in model.test_pipeline:
+        data = transform(data)
+        if data is None:
+            raise RuntimeError(f'{transform!r} dropped the sample')
+    with torch.no_grad():
+        predicted = model.test_step(dict(inputs=[data['inputs']],
+                                         data_samples=[data['data_samples']]))[0]
+    scores = predicted.pred_score.detach().cpu().float().numpy()
+    order = np.argsort(-scores, kind='stable')[:topk]
+    names = model.class_names
+    return InferenceResult(labels=[int(k) for k in order],
+                           scores=[float(scores[k]) for k in order],
+                           names=[names[k] for k in order], all_scores=scores,
+                           frame_dir=str(predicted.metainfo.get('frame_dir', '<input>')))

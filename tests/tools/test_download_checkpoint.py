@@ -1,0 +1,98 @@
+"""tools/misc/publish_model.py, tools/misc/download_checkpoint.py and tools/test.py NAME|URL|PATH,
+on the checkpoint of a real NW-UCLA run served from a local HTTP server."""
+import hashlib
+import pickle
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+
+from .conftest import WorkDir
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = REPO / 'configs' / 'skeleton' / 'stgcn' / 'stgcn_50e_nwucla_xview_keypoint_3d.py'
+
+
+@pytest.fixture(scope='module')
+def published(tools, trained, tmp_path_factory) -> Path:
+    """epoch_2.pth of the shared run, stripped and named ``..._YYYYMMDD-<sha256[:8]>.pth``."""
+    folder = tmp_path_factory.mktemp('published')
+    proc = tools.run(['tools/misc/publish_model.py', trained.path / 'epoch_2.pth',
+                      folder / 'stgcn_nwucla.pth'], cwd=folder)
+    return Path(proc.stdout.strip())
+
+
+def test_published_checkpoint_is_hash_named_and_weights_only(published: Path) -> None:
+    sha = hashlib.sha256(published.read_bytes()).hexdigest()
+    assert published.name.startswith('stgcn_nwucla_') and published.name.endswith(
+        f'-{sha[:8]}.pth')
+    checkpoint = torch.load(published, weights_only=True)
+    assert set(checkpoint) == {'state_dict', 'meta'}
+    assert checkpoint['meta']['epoch'] == 2
+
+
+def test_download_tool_prints_the_path(tools, published, file_server, tmp_path) -> None:
+    url = file_server.add(published.name, published.read_bytes())
+    proc = tools.run(['tools/misc/download_checkpoint.py', url, '--dest', tmp_path / 'ckpts'],
+                     cwd=tmp_path)
+    path = Path(proc.stdout.strip())
+    assert path == tmp_path / 'ckpts' / published.name
+    assert path.read_bytes() == published.read_bytes()
+    assert '100%' in proc.stderr
+
+
+def run_download_tool(monkeypatch, *args: str) -> str:
+    """tools/misc/download_checkpoint.py in this process (no torch import to wait for)."""
+    monkeypatch.setattr(sys, 'argv', ['download_checkpoint.py', *args])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(REPO / 'tools' / 'misc' / 'download_checkpoint.py'),
+                       run_name='__main__')
+    return str(info.value.code)
+
+
+def test_download_tool_explains_a_name_without_weights(monkeypatch) -> None:
+    message = run_download_tool(monkeypatch, 'stgcn_80e_ntu60_xsub_keypoint_3d')
+    assert message.startswith("error: model 'stgcn_80e_ntu60_xsub_keypoint_3d' has no released "
+                              'checkpoint (no Weights: in ')
+    assert 'no model in the index has released weights yet' in message
+    message = run_download_tool(monkeypatch, 'stgcn_80e_ntu60_xsub_keypont_3d')
+    assert 'close names: stgcn_80e_ntu60_xsub_keypoint_3d' in message
+
+
+def test_test_tool_takes_a_url(tools, trained, published, file_server, tmp_path) -> None:
+    url = file_server.add(published.name, published.read_bytes())
+    env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
+    tools.run(['tools/test.py', CONFIG, url, '--work-dir', tmp_path / 'work_dir', '--out',
+               tmp_path / 'result.pkl', '--cfg-options', *tools.options()], cwd=tmp_path, env=env)
+    assert (tmp_path / 'home' / 'checkpoints' / published.name).is_file()
+    with open(tmp_path / 'result.pkl', 'rb') as f:
+        result = pickle.load(f)
+    top1 = float((result['scores'].argmax(1) == result['labels']).mean())
+    assert top1 == pytest.approx(trained.val_top1()[2], abs=1e-9)
+
+
+def serve_training_checkpoint(trained, file_server, tmp_path, tools) -> tuple:
+    """The raw epoch_2.pth (optimizer, message hub: pickled objects) behind a hash-named URL;
+    return the tools/test.py arguments and environment."""
+    data = (trained.path / 'epoch_2.pth').read_bytes()
+    url = file_server.add(f'raw_20260101-{hashlib.sha256(data).hexdigest()[:8]}.pth', data)
+    env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
+    return ['tools/test.py', CONFIG, url, '--work-dir', tmp_path / 'work_dir', '--cfg-options',
+            *tools.options()], env
+
+
+def test_test_tool_loads_downloads_weights_only(tools, trained, file_server, tmp_path) -> None:
+    args, env = serve_training_checkpoint(trained, file_server, tmp_path, tools)
+    proc = tools.run(args, cwd=tmp_path, env=env, check=False)
+    assert proc.returncode != 0
+    assert 'safe_checkpoint_load is set; load it only if you trust it' in proc.stderr
+
+
+@pytest.mark.slow
+def test_test_tool_opt_out_of_weights_only(tools, trained, file_server, tmp_path) -> None:
+    args, env = serve_training_checkpoint(trained, file_server, tmp_path, tools)
+    tools.run(args + ['safe_checkpoint_load=False'], cwd=tmp_path, env=env)
+    assert 'acc/top1' in WorkDir(tmp_path / 'work_dir').test_metrics()
