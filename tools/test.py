@@ -1,8 +1,9 @@
 """Test a checkpoint: python tools/test.py CONFIG NAME|URL|PATH [--out result.pkl] ...
 
 The checkpoint is a local path, a URL (downloaded into the mmskel cache, hash-checked) or a zoo
-model name (its ``Weights:`` URL in model-index.yml). Downloaded checkpoints are loaded with
-``weights_only=True`` unless ``--cfg-options safe_checkpoint_load=False`` is given.
+model name (its ``Weights:`` URL in model-index.yml). Checkpoints are loaded with
+``weights_only=True`` (see mmskel.engine.checkpoint) unless
+``--cfg-options safe_checkpoint_load=False`` is given.
 """
 import argparse
 import sys
@@ -10,7 +11,7 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import build_runner, load_config
+from mmskel.engine import build_runner, close_distributed, load_config
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
 
@@ -57,14 +58,13 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     try:
-        args.checkpoint, downloaded = resolve_checkpoint(args.checkpoint)
+        args.checkpoint, _ = resolve_checkpoint(args.checkpoint)
     except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
         sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
-    if downloaded and 'safe_checkpoint_load' not in (args.cfg_options or {}):
-        cfg.safe_checkpoint_load = True  # third-party weights: weights_only=True, no fallback
     apply_args(cfg, args)
     runner = build_runner(cfg, args.launcher)
     runner.test()
+    close_distributed()
 
 
 if __name__ == '__main__':

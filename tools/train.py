@@ -6,7 +6,7 @@ import torch
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 
-from mmskel.engine import build_runner, load_config
+from mmskel.engine import build_runner, close_distributed, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,6 +62,7 @@ def main() -> None:
     apply_args(cfg, args)
     runner = build_runner(cfg, args.launcher)
     runner.train()
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -10,7 +10,6 @@ Example:
 """
 import os
 import os.path as osp
-import pickle
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Union
 
@@ -19,11 +18,12 @@ import torch
 from mmengine.config import Config
 
 from mmskel.datasets.io import load_pickle
+from mmskel.datasets.pose_dataset import pipeline_steps
+from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.registry import MODELS, TRANSFORMS
 from mmskel.structures.layouts import get_layout
 from mmskel.utils import register_all_modules
 from .inputs import Sample, read_skeleton_input
-from .zoo import resolve_checkpoint
 
 
 @dataclass
@@ -51,66 +51,27 @@ class InferenceResult:
         return '\n'.join(lines)
 
 
-class _Skipped:
-    """Stands in for every non-tensor object of a checkpoint under ``weights_only`` loading
-    (mmengine's ``HistoryBuffer``, numpy arrays of the message hub): it accepts any arguments
-    and state and runs nothing, so such checkpoints load safely with those parts left out."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def __setstate__(self, state: Any) -> None:
-        pass
-
-
 def load_weights(checkpoint: str, weights_only: bool = True) -> dict:
     """The ``state_dict`` (and ``meta``) of a checkpoint path, URL or zoo model name.
 
     With ``weights_only`` (the default) the file is loaded by ``torch.load(weights_only=True)``;
     the non-tensor objects of an mmengine training checkpoint are replaced by inert stand-ins
-    (nothing from the file is executed) and must not occur in the state dict.
+    (nothing from the file is executed) and must not occur in the state dict
+    (:mod:`mmskel.engine.checkpoint`).
 
     Returns:
         dict: ``{'state_dict': {name: Tensor}, 'meta': dict}``.
     """
-    path, _ = resolve_checkpoint(checkpoint)
-    if weights_only:
-        try:
-            unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
-        except (RuntimeError, ValueError):  # legacy (non-zip) format: torch's own check only
-            unsafe = []
-        stand_ins = [(_Skipped, name) for name in unsafe]
-        try:
-            with torch.serialization.safe_globals(stand_ins):
-                content = torch.load(path, map_location='cpu', weights_only=True)
-        except pickle.UnpicklingError as e:
-            reason = next((line for line in str(e).splitlines()
-                           if 'GLOBAL' in line or line.startswith('Trying to')), 'unsafe content')
-            raise pickle.UnpicklingError(
-                f'{checkpoint}: refused by weights_only loading ({reason.strip()}); load it '
-                'with weights_only=False (--unsafe-load) only if you trust it') from None
-    else:
-        content = torch.load(path, map_location='cpu', weights_only=False)
-    if not isinstance(content, dict):
-        raise ValueError(f'{checkpoint}: expected a dict (a state dict or a checkpoint with '
-                         f"'state_dict'), got {type(content).__name__}")
-    state_dict = content.get('state_dict', content)
-    odd = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
-    if odd:
-        raise ValueError(f'{checkpoint}: the state dict holds non-tensor entries {odd[:3]}; '
-                         'load it with weights_only=False (--unsafe-load) only if you trust it')
-    state_dict = {k[len('module.'):] if k.startswith('module.') else k: v
-                  for k, v in state_dict.items()}
+    content = load_checkpoint_file(checkpoint, 'cpu', weights_only)
+    state_dict = state_dict_of(content, checkpoint)
     meta = content.get('meta') if isinstance(content.get('meta'), dict) else {}
     return dict(state_dict=state_dict, meta=meta)
 
 
 def _steps(cfg: Config) -> List[dict]:
-    """The test pipeline's steps (a list, or a dict of named steps with None left out)."""
-    pipeline = cfg.test_dataloader.dataset.pipeline
-    if isinstance(pipeline, dict):
-        pipeline = [step for step in pipeline.values() if step is not None]
-    return [dict(step) for step in pipeline]
+    """The test pipeline's steps (a list, or a dict of named steps in their ``order``)."""
+    return [dict(step) for step in pipeline_steps(cfg.test_dataloader.dataset.pipeline,
+                                                  f'{cfg.filename}: test pipeline')]
 
 
 def _read_names(source: Union[str, Sequence[str]], where: str) -> List[str]:

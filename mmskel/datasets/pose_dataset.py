@@ -7,12 +7,29 @@ from mmskel.registry import DATASETS
 from .io import load_annotations
 
 
-def pipeline_steps(pipeline: Union[Sequence, Mapping]) -> list:
-    """The transforms of a pipeline given as a list, or as a dict of named steps (their order;
-    a step set to None is left out)."""
-    if isinstance(pipeline, Mapping):
-        return [step for step in pipeline.values() if step is not None]
-    return list(pipeline)
+def pipeline_steps(pipeline: Union[Sequence, Mapping], where: str = 'pipeline') -> list:
+    """The transforms of a pipeline given as a list, or as a dict of named steps.
+
+    A dict of named steps lists its step names under ``order``, the order they run in: mmengine
+    writes configs (``Config.dump``, ``mim download``) with their keys sorted, so the dict's own
+    key order is not kept. A step set to None is left out. ``where`` names the pipeline in errors.
+    """
+    if not isinstance(pipeline, Mapping):
+        return list(pipeline)
+    steps = {name: step for name, step in pipeline.items() if name != 'order'}
+    order = pipeline.get('order')
+    if order is None:
+        raise ValueError(
+            f'{where}: a pipeline written as a dict of named steps needs "order", the list of its '
+            f'step names in the order they run (mmengine writes configs with sorted keys, which '
+            f'would reorder the steps); got steps {list(steps)}')
+    unknown = [name for name in order if name not in steps]
+    unordered = [name for name, step in steps.items() if name not in order and step is not None]
+    if unknown or unordered or len(set(order)) != len(order):
+        raise ValueError(
+            f'{where}: "order" {list(order)} must name each step once; '
+            f'not defined: {unknown}, defined but not ordered: {unordered}')
+    return [steps[name] for name in order if steps[name] is not None]
 
 
 @DATASETS.register_module()
@@ -22,8 +39,9 @@ class PoseDataset(BaseDataset):
     Args:
         ann_file (str): Annotation pickle.
         pipeline (list | dict): Transforms applied to each sample: a list, or a dict of named
-            steps (applied in order; a step set to None is left out). Named steps let a config
-            that inherits change one step, e.g. ``pipeline=dict(feats=dict(feats=['b']))``.
+            steps whose ``order`` lists their names in the order they run (a step set to None
+            is left out). Named steps let a config that inherits change one step, e.g.
+            ``pipeline=dict(feats=dict(feats=['b']))``.
         split (str, optional): Split name in the pickle's ``split`` dict; None keeps all samples.
         class_subset (Sequence[int], optional): Keep only these labels, renumbered 0..k-1 in the
             given order.
@@ -44,7 +62,7 @@ class PoseDataset(BaseDataset):
         self.split = split
         self.class_subset = list(class_subset) if class_subset is not None else None
         self.trusted = trusted
-        super().__init__(ann_file=ann_file, pipeline=pipeline_steps(pipeline), test_mode=test_mode,
+        super().__init__(ann_file=ann_file, pipeline=pipeline_steps(pipeline, f'pipeline of {ann_file}'), test_mode=test_mode,
                          **kwargs)
 
     def load_data_list(self) -> List[dict]:

@@ -38,18 +38,18 @@ def freeze_pipelines(cfg: Config) -> Config:
     which would reorder named steps; a list keeps the order. Applies to keys named ``pipeline``
     or ending in ``_pipeline``, after ``--cfg-options`` have changed steps by name.
     """
-    def visit(node: Any) -> None:
+    def visit(node: Any, where: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 if (key == 'pipeline' or key.endswith('_pipeline')) and isinstance(value, dict):
-                    node[key] = pipeline_steps(value)
+                    node[key] = pipeline_steps(value, f'{cfg.filename}: {where}{key}')
                 else:
-                    visit(value)
+                    visit(value, f'{where}{key}.')
         elif isinstance(node, (list, tuple)):
-            for item in node:
-                visit(item)
+            for index, item in enumerate(node):
+                visit(item, f'{where[:-1]}[{index}].')
 
-    visit(cfg._cfg_dict)
+    visit(cfg._cfg_dict, '')
     return cfg
 
 

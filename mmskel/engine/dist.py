@@ -41,3 +41,11 @@ def setup_distributed(cfg: Config, launcher: str) -> None:
     cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None)
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo', init_method='env://')
+
+
+def close_distributed() -> None:
+    """Destroy the process group at the end of a run, as torch asks: left to interpreter exit,
+    gloo's threads can abort the process ('terminate called without an active exception')
+    after the work is done."""
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()

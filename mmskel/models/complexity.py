@@ -6,17 +6,13 @@ import torch.nn as nn
 from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.config import Config
 
+from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.registry import MODELS
 from mmskel.structures import get_layout
 
 
-def _steps(pipeline) -> list:
-    return [s for s in pipeline.values() if s is not None] if isinstance(pipeline, dict) \
-        else list(pipeline)
-
-
 def _step(pipeline, type_name: str) -> dict:
-    return next((s for s in _steps(pipeline) if s.get('type') == type_name), {})
+    return next((s for s in pipeline_steps(pipeline) if s.get('type') == type_name), {})
 
 
 def input_shape(cfg: Config) -> Tuple[int, int, int, int]:

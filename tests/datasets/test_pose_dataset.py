@@ -114,14 +114,30 @@ def test_pipeline_from_config_dicts(ann_file):
 def test_pipeline_as_named_steps_runs_in_order_and_skips_none(ann_file):
     from mmskel.utils import register_all_modules
     register_all_modules()
-    steps = dict(sample=dict(type='UniformSampleFrames', clip_len=4),
-                 decode=dict(type='PoseDecode'), unused=None,
+    steps = dict(pack=dict(type='PackActionInputs'), unused=None,
+                 decode=dict(type='PoseDecode'),
                  format=dict(type='FormatGCNInput', num_person=3),
-                 pack=dict(type='PackActionInputs'))
+                 sample=dict(type='UniformSampleFrames', clip_len=4),
+                 order=['sample', 'decode', 'unused', 'format', 'pack'])
     dataset = PoseDataset(ann_file, split='train', test_mode=True, pipeline=steps)
     assert [type(t).__name__ for t in dataset.pipeline.transforms] == [
         'UniformSampleFrames', 'PoseDecode', 'FormatGCNInput', 'PackActionInputs']
     assert tuple(dataset[3]['inputs'].shape) == (1, 3, 4, 25, 3)
+
+
+@pytest.mark.parametrize('order, message', [
+    (None, 'needs "order"'),
+    (['sample', 'decode'], r"defined but not ordered: \['pack'\]"),
+    (['sample', 'decode', 'rotate', 'pack'], r"not defined: \['rotate'\]"),
+    (['sample', 'decode', 'pack', 'pack'], 'must name each step once')])
+def test_named_steps_without_a_valid_order_are_refused(ann_file, order, message):
+    steps = dict(sample=dict(type='UniformSampleFrames', clip_len=4),
+                 decode=dict(type='PoseDecode'), pack=dict(type='PackActionInputs'))
+    if order is not None:
+        steps['order'] = order
+    with pytest.raises(ValueError, match=message) as error:
+        PoseDataset(ann_file, pipeline=steps)
+    assert f'pipeline of {ann_file}' in str(error.value)
 
 
 def test_invalid_annotation_file_raises(tmp_path):

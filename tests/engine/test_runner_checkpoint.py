@@ -1,4 +1,5 @@
 """load_checkpoint_file under torch's weights_only default (mmengine issue #1655)."""
+import os
 import pickle
 from collections import OrderedDict
 
@@ -6,7 +7,8 @@ import pytest
 import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
-from mmskel.engine import load_checkpoint_file
+from mmskel.engine import load_checkpoint_file, state_dict_of
+from mmskel.engine.checkpoint import Skipped
 
 
 @pytest.fixture
@@ -58,39 +60,51 @@ def test_weights_only_refuses_a_training_checkpoint(training_checkpoint):
         torch.load(training_checkpoint, weights_only=True)
 
 
-def _check_training_checkpoint(loaded):
+def test_training_checkpoint_loads_weights_only_with_stand_ins(training_checkpoint,
+                                                               torch_load_calls):
+    loaded = load_checkpoint_file(str(training_checkpoint))
+    assert torch_load_calls == [True]  # never fully unpickled
     assert loaded['meta'] == {'epoch': 3}
     assert torch.equal(loaded['state_dict']['weight'], torch.ones(2, 2))
+    assert isinstance(loaded['message_hub']['log_scalars']['train/loss'], Skipped)
+    assert state_dict_of(loaded, 'epoch_3.pth').keys() == {'weight'}
+
+
+def test_training_checkpoint_loads_in_full_when_trusted(training_checkpoint, torch_load_calls):
+    loaded = load_checkpoint_file(str(training_checkpoint), weights_only=False)
+    assert torch_load_calls == [False]
     buffer = loaded['message_hub']['log_scalars']['train/loss']
     assert isinstance(buffer, HistoryBuffer)
     assert buffer.mean() == pytest.approx(2.0)
-    assert buffer.current() == pytest.approx(1.0)
     values, counts = buffer.data
     assert values.tolist() == [3.0, 2.0, 1.0] and counts.tolist() == [1, 1, 1]
 
 
-def test_training_checkpoint_loads_when_trusted(training_checkpoint, torch_load_calls):
-    _check_training_checkpoint(load_checkpoint_file(str(training_checkpoint), trusted=True))
-    assert torch_load_calls == [False]
+class _System:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f'touch {self.marker}',))
 
 
-def test_local_training_checkpoint_loads_by_the_fallback(training_checkpoint, torch_load_calls):
-    _check_training_checkpoint(load_checkpoint_file(str(training_checkpoint)))
-    assert torch_load_calls == [True, False]  # weights_only first, then the local fallback
+def test_a_checkpoint_that_calls_a_function_is_refused_and_runs_nothing(tmp_path):
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': {'w': torch.ones(1)}, 'meta': _System(marker)}, tmp_path / 'x.pth')
+    with pytest.raises(pickle.UnpicklingError,
+                       match=r'x.pth: refused by weights_only loading \(.*posix.system.*'
+                             r'safe_checkpoint_load=False'):
+        load_checkpoint_file(str(tmp_path / 'x.pth'))
+    assert not marker.exists()
 
 
-def test_safe_mode_refuses_a_training_checkpoint(training_checkpoint, torch_load_calls):
-    with pytest.raises(pickle.UnpicklingError) as info:
-        load_checkpoint_file(str(training_checkpoint), allow_unsafe_local=False)
-    assert str(training_checkpoint) in str(info.value)
-    assert 'safe_checkpoint_load' in str(info.value)
-    assert torch_load_calls == [True]
-
-
-def test_safe_mode_still_loads_plain_weights(bare_state_dict):
-    path, state = bare_state_dict
-    loaded = load_checkpoint_file(str(path), allow_unsafe_local=False)
-    assert torch.equal(loaded['bias'], state['bias'])
+def test_state_dict_of_refuses_non_tensors_and_strips_ddp_prefix():
+    assert list(state_dict_of({'module.w': torch.ones(1)}, 'a.pth')) == ['w']
+    with pytest.raises(ValueError, match=r"a.pth: the state dict holds non-tensor entries "
+                                         r"\['extra'\]"):
+        state_dict_of({'state_dict': {'w': torch.ones(1), 'extra': Skipped()}}, 'a.pth')
+    with pytest.raises(ValueError, match='a.pth: expected a dict'):
+        state_dict_of([torch.ones(1)], 'a.pth')
 
 
 def test_map_location_is_applied(bare_state_dict):

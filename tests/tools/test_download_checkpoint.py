@@ -1,6 +1,8 @@
 """tools/misc/publish_model.py, tools/misc/download_checkpoint.py and tools/test.py NAME|URL|PATH,
 on the checkpoint of a real NW-UCLA run served from a local HTTP server."""
 import hashlib
+import io
+import os
 import pickle
 import runpy
 import sys
@@ -74,25 +76,40 @@ def test_test_tool_takes_a_url(tools, trained, published, file_server, tmp_path)
     assert top1 == pytest.approx(trained.val_top1()[2], abs=1e-9)
 
 
-def serve_training_checkpoint(trained, file_server, tmp_path, tools) -> tuple:
-    """The raw epoch_2.pth (optimizer, message hub: pickled objects) behind a hash-named URL;
-    return the tools/test.py arguments and environment."""
-    data = (trained.path / 'epoch_2.pth').read_bytes()
+class _GetCwd:
+    """Pickles as a call of ``os.getcwd``: harmless, but a function call, which
+    ``weights_only`` loading refuses."""
+
+    def __reduce__(self):
+        return (os.getcwd, ())
+
+
+def serve_checkpoint_with_a_call(trained, file_server, tmp_path, tools) -> tuple:
+    """epoch_2.pth of the shared run with a function call added to its meta, behind a
+    hash-named URL; return the tools/test.py arguments and environment."""
+    checkpoint = torch.load(trained.path / 'epoch_2.pth', map_location='cpu', weights_only=False)
+    checkpoint['meta']['note'] = _GetCwd()
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    data = buffer.getvalue()
     url = file_server.add(f'raw_20260101-{hashlib.sha256(data).hexdigest()[:8]}.pth', data)
     env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
     return ['tools/test.py', CONFIG, url, '--work-dir', tmp_path / 'work_dir', '--cfg-options',
             *tools.options()], env
 
 
-def test_test_tool_loads_downloads_weights_only(tools, trained, file_server, tmp_path) -> None:
-    args, env = serve_training_checkpoint(trained, file_server, tmp_path, tools)
+def test_test_tool_refuses_a_checkpoint_that_calls_a_function(tools, trained, file_server,
+                                                              tmp_path) -> None:
+    args, env = serve_checkpoint_with_a_call(trained, file_server, tmp_path, tools)
     proc = tools.run(args, cwd=tmp_path, env=env, check=False)
     assert proc.returncode != 0
-    assert 'safe_checkpoint_load is set; load it only if you trust it' in proc.stderr
+    assert 'refused by weights_only loading (Trying to load unsupported GLOBAL posix.getcwd' \
+        in proc.stderr
+    assert '--cfg-options safe_checkpoint_load=False' in proc.stderr
 
 
 @pytest.mark.slow
 def test_test_tool_opt_out_of_weights_only(tools, trained, file_server, tmp_path) -> None:
-    args, env = serve_training_checkpoint(trained, file_server, tmp_path, tools)
+    args, env = serve_checkpoint_with_a_call(trained, file_server, tmp_path, tools)
     tools.run(args + ['safe_checkpoint_load=False'], cwd=tmp_path, env=env)
     assert 'acc/top1' in WorkDir(tmp_path / 'work_dir').test_metrics()

@@ -5,6 +5,7 @@ dataset_type = 'PoseDataset'
 ann_file = 'data/nturgbd/ntu60_3danno.pkl'
 
 train_pipeline = dict(
+    order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],
     normalize=dict(type='PreNormalize3D'),
     feats=dict(type='GenSkeFeat', layout='nturgb+d', feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=100),

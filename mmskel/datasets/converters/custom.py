@@ -316,6 +316,7 @@ model = dict(
 
 # normalize: {why}
 train_pipeline = dict(
+    order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],
     normalize={normalize},
     feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=clip_len),
