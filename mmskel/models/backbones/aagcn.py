@@ -13,6 +13,7 @@ from mmskel.registry import MODELS
 from ..graphs import Graph
 from ..layers import build_data_bn, normalize_input
 from ..layers import AAGCNBlock, UnitAAGCN
+from .stages import check_channels, stage_plan
 
 
 @MODELS.register_module()
@@ -72,15 +73,11 @@ class AAGCN(BaseModule):
         if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
             blocks.append(AAGCNBlock(in_channels, base_channels, A, 1, residual=False,
                                      **block_args))
-        channels, inflate_times = base_channels, 0
-        for stage in range(2, num_stages + 1):
-            inflate_times += stage in inflate_stages
-            out_channels = int(base_channels * ch_ratio ** inflate_times + 1e-6)
-            blocks.append(AAGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
-                                     tcn_dropout=tcn_dropout, **block_args))
-            channels = out_channels
+        plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages, ch_ratio)
+        blocks += [AAGCNBlock(c_in, c_out, A, stride, tcn_dropout=tcn_dropout, **block_args)
+                   for c_in, c_out, stride in plan]
         self.gcn = nn.ModuleList(blocks)
-        self.out_channels = channels
+        self.out_channels = plan[-1][1] if plan else base_channels
 
     def init_weights(self) -> None:
         """The authors' initialisation (Kaiming convolutions, unit BN, :meth:`UnitAAGCN.
@@ -98,10 +95,8 @@ class AAGCN(BaseModule):
         super().init_weights()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, m, t, v, c = x.shape
-        if c != self.in_channels:
-            raise ValueError(f'AAGCN expects {self.in_channels} input channels, got input of '
-                             f'shape {tuple(x.shape)} ([N, M, T, V, C])')
+        check_channels('AAGCN', x, self.in_channels)
+        n, m = x.shape[:2]
         if self.data_bn_type == 'MVC' and m != self.num_person:
             raise ValueError(f"AAGCN with data_bn_type='MVC' expects num_person={self.num_person}"
                              f' persons, got input of shape {tuple(x.shape)} ([N, M, T, V, C])')

@@ -12,6 +12,7 @@ from ..graphs import Graph
 from ..layers import (MultiScaleTemporalConv, UnitCTRGCN, block_residual, build_data_bn,
                       normalize_input)
 from ..layers.ctrgcn import init_convs_and_norms
+from .stages import stage_plan
 
 
 class CTRGCNBlock(nn.Module):
@@ -101,14 +102,11 @@ class CTRGCN(BaseModule):
         self.data_bn = build_data_bn('MVC', num_person, in_channels, A.size(1))
         block_args = dict(kernel_size=kernel_size, dilations=dilations)
         blocks = [CTRGCNBlock(in_channels, base_channels, A, residual=False, **block_args)]
-        channels = base_channels
-        for stage in range(2, num_stages + 1):
-            out_channels = channels * (1 + (stage in inflate_stages))
-            blocks.append(CTRGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
-                                      tcn_dropout=tcn_dropout, **block_args))
-            channels = out_channels
+        plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages)
+        blocks += [CTRGCNBlock(c_in, c_out, A, stride, tcn_dropout=tcn_dropout, **block_args)
+                   for c_in, c_out, stride in plan]
         self.net = nn.ModuleList(blocks)
-        self.out_channels = channels
+        self.out_channels = plan[-1][1] if plan else base_channels
 
     def init_weights(self) -> None:
         for block in self.net:

@@ -12,6 +12,7 @@ from mmskel.registry import MODELS
 from ..graphs import Graph
 from ..layers import build_data_bn, normalize_input
 from ..layers import BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN
+from .stages import check_channels, stage_plan
 
 
 class MSTGCNBlock(nn.Module):
@@ -103,21 +104,14 @@ class MSTGCN(BaseModule):
         scales = dict(kernel_size=kernel_size, s_scale=s_scale, t_scale=t_scale)
         layers = [MSTGCNBlock(in_channels, base_channels, A, residual=False, multi_scale=False,
                               **scales)]
-        channels, inflate_times = base_channels, 0
-        for stage in range(2, num_stages + 1):
-            inflate_times += stage in inflate_stages
-            out_channels = int(base_channels * ch_ratio ** inflate_times + 1e-6)
-            layers.append(MSTGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
-                                      **scales))
-            channels = out_channels
+        plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages, ch_ratio)
+        layers += [MSTGCNBlock(c_in, c_out, A, stride, **scales) for c_in, c_out, stride in plan]
         self.layers = nn.ModuleList(layers)
-        self.out_channels = channels
+        self.out_channels = plan[-1][1] if plan else base_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, m, t, v, c = x.shape
-        if c != self.in_channels:
-            raise ValueError(f'MSTGCN expects {self.in_channels} input channels, got input of '
-                             f'shape {tuple(x.shape)} ([N, M, T, V, C])')
+        check_channels('MSTGCN', x, self.in_channels)
+        n, m = x.shape[:2]
         x = normalize_input(self.data_bn, x, self.data_bn_type)
         for layer in self.layers:
             x = layer(x)

@@ -11,6 +11,7 @@ from mmskel.registry import MODELS
 from ..graphs import Graph
 from ..layers import (MultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
                       normalize_input)
+from .stages import check_channels, stage_plan
 
 
 class STGCNBlock(nn.Module):
@@ -111,21 +112,14 @@ class STGCN(BaseModule):
         if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
             blocks.append(STGCNBlock(in_channels, base_channels, A, 1, residual=False,
                                      **dict(block_args, tcn_dropout=0.)))
-        channels, inflate_times = base_channels, 0
-        for stage in range(2, num_stages + 1):
-            inflate_times += stage in inflate_stages
-            out_channels = int(base_channels * ch_ratio ** inflate_times + 1e-6)
-            blocks.append(STGCNBlock(channels, out_channels, A, 1 + (stage in down_stages),
-                                     **block_args))
-            channels = out_channels
+        plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages, ch_ratio)
+        blocks += [STGCNBlock(c_in, c_out, A, stride, **block_args) for c_in, c_out, stride in plan]
         self.gcn = nn.ModuleList(blocks)
-        self.out_channels = channels
+        self.out_channels = plan[-1][1] if plan else base_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, m, t, v, c = x.shape
-        if c != self.in_channels:
-            raise ValueError(f'STGCN expects {self.in_channels} input channels, got input of '
-                             f'shape {tuple(x.shape)} ([N, M, T, V, C])')
+        check_channels('STGCN', x, self.in_channels)
+        n, m = x.shape[:2]
         x = normalize_input(self.data_bn, x, self.data_bn_type)
         for block in self.gcn:
             x = block(x)
