@@ -161,3 +161,22 @@ def test_config_trains(path: Path, tmp_path: Path) -> None:
                          ids=lambda p: p.name)
 def test_every_config_trains(path: Path, tmp_path: Path) -> None:
     train_two_iterations(path, tmp_path)
+
+
+def test_augmentation_steps_join_a_named_pipeline_and_train(tmp_path: Path) -> None:
+    """docs/transforms.md: a config adds RandomRot and RandomScale to the training pipeline by
+    naming them in ``order``; validation and test pipelines keep theirs."""
+    base = REPO / 'configs' / 'skeleton' / 'stgcn' / 'stgcn_50e_nwucla_xview_keypoint_3d.py'
+    variant = tmp_path / 'stgcn_50e_nwucla_xview_keypoint_3d_aug.py'
+    variant.write_text(
+        f"_base_ = ['{base}']\n"
+        'train_dataloader = dict(dataset=dict(pipeline=dict(\n'
+        "    order=['normalize', 'rotate', 'scale', 'feats', 'sample', 'decode', 'format',\n"
+        "           'pack'],\n"
+        "    rotate=dict(type='RandomRot', theta=0.3),\n"
+        "    scale=dict(type='RandomScale', scale=0.1))))\n")
+    cfg = Config.fromfile(str(variant))
+    assert [s['type'] for s in pipeline_steps(cfg.train_dataloader.dataset.pipeline)][:4] == [
+        'PreNormalize3D', 'RandomRot', 'RandomScale', 'GenSkeFeat']
+    assert 'RandomRot' not in str(pipeline_steps(cfg.val_dataloader.dataset.pipeline))
+    train_two_iterations(variant, tmp_path)
