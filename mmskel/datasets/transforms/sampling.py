@@ -14,7 +14,9 @@ class UniformSampleFrames(BaseTransform):
     The sequence is cut into ``clip_len`` equal segments and one frame is taken from each; a
     sequence shorter than ``clip_len`` is looped. In training each segment's frame is random and
     a random sub-window of ``p_interval`` of the sequence is used first (a temporal crop); in test
-    mode the choice is drawn from a fixed seed, so the same sample always gives the same clip.
+    mode the choice is drawn from a fixed seed, so the same sample always gives the same clip,
+    and a single ``p_interval`` value keeps that centred fraction of the sequence (CTR-GCN's
+    test-time crop, ``p_interval: [0.95]``).
 
     Required keys: ``total_frames``; ``test_mode`` (optional). Added keys: ``frame_inds``
     [num_clips * clip_len], ``clip_len``, ``num_clips``, ``frame_interval``.
@@ -23,7 +25,8 @@ class UniformSampleFrames(BaseTransform):
         clip_len (int): Frames per clip.
         num_clips (int): Clips per sample. Defaults to 1.
         p_interval (float | tuple[float, float]): Range of the kept fraction of the sequence in
-            training. Defaults to 1 (no crop).
+            training; in test mode a single value (low == high) is a centred crop and a range
+            is ignored. Defaults to 1 (no crop).
         seed (int): Seed of the test-mode sampler. Defaults to 255.
     """
 
@@ -58,8 +61,11 @@ class UniformSampleFrames(BaseTransform):
         clips = []
         for _ in range(self.num_clips):
             length, offset = num_frames, 0
-            if not test_mode and self.p_interval != (1.0, 1.0):
-                low, high = self.p_interval
+            low, high = self.p_interval
+            if test_mode and low == high < 1:  # centred crop
+                offset = min(int((1 - low) * num_frames / 2), (num_frames - 1) // 2)
+                length = num_frames - 2 * offset
+            elif not test_mode and self.p_interval != (1.0, 1.0):
                 length = max(1, int((rng.rand() * (high - low) + low) * num_frames))
                 offset = rng.randint(num_frames - length + 1)
             clips.append(self._one_clip(length, rng) + offset)

@@ -133,9 +133,17 @@ def test_p_interval_range_varies_the_window(sample):
     assert max(spans) >= 35 and min(spans) <= 22
 
 
-def test_p_interval_is_ignored_in_test_mode(sample):
-    np.testing.assert_array_equal(sample_inds(sample, True, clip_len=20, p_interval=0.3),
+def test_test_mode_ignores_a_range_and_crops_the_centre_for_one_value(sample):
+    np.testing.assert_array_equal(sample_inds(sample, True, clip_len=20, p_interval=(0.3, 1)),
                                   sample_inds(sample, True, clip_len=20))
+    # CTR-GCN's test crop p_interval [0.95] of 44 frames: int(0.05 * 44 / 2) = 1 frame each end
+    inds = sample_inds(sample, True, clip_len=21, p_interval=0.95)
+    bounds = 1 + np.arange(22) * 42 // 21
+    assert np.all(inds >= bounds[:-1]) and np.all(inds < bounds[1:])
+    np.testing.assert_array_equal(inds, sample_inds(sample, True, clip_len=21, p_interval=0.95))
+    inds = sample_inds(sample, True, clip_len=11, p_interval=0.5)  # frames 11..32
+    assert inds.min() >= 11 and inds.max() <= 32 and len(set(inds)) == 11
+    assert sample_inds(dict(total_frames=1), True, clip_len=4, p_interval=0.1).tolist() == [0] * 4
 
 
 def test_invalid_arguments():
