@@ -46,6 +46,9 @@ class PoseDataset(BaseDataset):
         class_subset (Sequence[int], optional): Keep only these labels, renumbered 0..k-1 in the
             given order.
         trusted (bool): Load the pickle with the plain unpickler. Defaults to False.
+        repeat (int): Each sample appears this many times per epoch (CTR-GCN's ``repeat``).
+            Unlike wrapping the dataset in ``RepeatDataset``, the pipeline stays at
+            ``dataset.pipeline``, where stream variants change it by name. Defaults to 1.
         test_mode (bool): Evaluation mode (deterministic sampling). Defaults to False.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset` (``metainfo``, ...).
 
@@ -58,12 +61,16 @@ class PoseDataset(BaseDataset):
     def __init__(self, ann_file: str,
                  pipeline: Union[Sequence[Union[dict, Callable]], Mapping] = (),
                  split: Optional[str] = None, class_subset: Optional[Sequence[int]] = None,
-                 trusted: bool = False, test_mode: bool = False, **kwargs) -> None:
+                 trusted: bool = False, repeat: int = 1, test_mode: bool = False,
+                 **kwargs) -> None:
+        if repeat < 1:
+            raise ValueError(f'PoseDataset({ann_file}): repeat must be >= 1, got {repeat}')
         self.split = split
         self.class_subset = list(class_subset) if class_subset is not None else None
-        self.trusted = trusted
-        super().__init__(ann_file=ann_file, pipeline=pipeline_steps(pipeline, f'pipeline of {ann_file}'), test_mode=test_mode,
-                         **kwargs)
+        self.trusted, self.repeat = trusted, repeat
+        super().__init__(ann_file=ann_file,
+                         pipeline=pipeline_steps(pipeline, f'pipeline of {ann_file}'),
+                         test_mode=test_mode, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         data = load_annotations(self.ann_file, trusted=self.trusted)
@@ -84,7 +91,7 @@ class PoseDataset(BaseDataset):
                 classes = [classes[i] for i in self.class_subset]
             self._metainfo['classes'] = classes
         return [dict(s, total_frames=s.get('total_frames', s['keypoint'].shape[1]))
-                for s in samples]
+                for s in samples] * self.repeat
 
     def get_data_info(self, idx: int) -> dict:
         info = super().get_data_info(idx)  # already a copy

@@ -156,3 +156,13 @@ def test_repeat_dataset_from_config(ann_file):
     single = PoseDataset(ann_file, split='train')
     assert len(repeated) == 3 * len(single)
     assert repeated[len(single)]['frame_dir'] == single[0]['frame_dir']
+
+
+def test_repeat_lists_each_sample_that_many_times(ann_file):
+    once = PoseDataset(ann_file, split='train')
+    thrice = PoseDataset(ann_file, split='train', repeat=3)
+    assert len(thrice) == 3 * len(once)
+    ids = [thrice.get_data_info(i)['frame_dir'] for i in range(len(thrice))]
+    assert ids == [once.get_data_info(i)['frame_dir'] for i in range(len(once))] * 3
+    with pytest.raises(ValueError, match='repeat must be >= 1'):
+        PoseDataset(ann_file, repeat=0)

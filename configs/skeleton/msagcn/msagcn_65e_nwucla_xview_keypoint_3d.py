@@ -1,6 +1,7 @@
 # MSA-GCN (Alowonou and Han, IEEE Access 2024) on NW-UCLA cross-view, 3D joints, joint stream.
 # Recipe: the authors' (configs/nwucla/joint.yaml): SGD lr 0.1 Nesterov, wd 1e-4, 5 warm-up
-# epochs, lr x0.1 at 50; 65 epochs in all, batch 64, 52-frame clips.
+# epochs, lr x0.1 at 50; 65 epochs in all of the training set repeated 5 times, batch 64, 52-frame
+# clips, random rotation about x and y, coordinates scaled onto [-1, 1].
 _base_ = [
     '../../_base_/default_runtime.py',
     '../../_base_/schedules/msagcn_65e_nwucla.py',
@@ -9,10 +10,22 @@ _base_ = [
 ]
 
 clip_len = 52
-clip = dict(sample=dict(clip_len=clip_len))
-train_dataloader = dict(dataset=dict(pipeline=clip))
-val_dataloader = dict(dataset=dict(pipeline=clip))
-test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
+# the authors' NW-UCLA feeder: centre on the spine of the first frame (no turn); in training, turn
+# about x and y by up to 60 degrees (1.047 rad); scale each axis onto [-1, 1] (which also undoes
+# the feeder's random uniform scaling, left out here); repeat the training set 5 times an epoch
+train_dataloader = dict(dataset=dict(repeat=5, pipeline=dict(
+    order=['normalize', 'rotate', 'minmax', 'feats', 'sample', 'decode', 'format', 'pack'],
+    normalize=dict(align_spine=False),
+    rotate=dict(type='RandomRot', theta=(1.0471975511965976, 1.0471975511965976, 0.)),
+    minmax=dict(type='MinMaxNormalize'),
+    sample=dict(clip_len=clip_len))))
+eval_steps = dict(
+    order=['normalize', 'minmax', 'feats', 'sample', 'decode', 'format', 'pack'],
+    normalize=dict(align_spine=False),
+    minmax=dict(type='MinMaxNormalize'),
+    sample=dict(clip_len=clip_len, num_clips=1))
+val_dataloader = dict(dataset=dict(pipeline=eval_steps))
+test_dataloader = dict(dataset=dict(pipeline=eval_steps))
 model = dict(
     backbone=dict(graph_cfg=dict(layout='nw-ucla'), num_person=1, num_frames=clip_len),
     cls_head=dict(num_classes=10))

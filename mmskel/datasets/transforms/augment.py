@@ -61,23 +61,34 @@ def _at_least_zero(owner: str, name: str, value: float) -> float:
 class RandomRot(_WholeSampleAugment):
     """Rotate the whole sample by random angles drawn uniformly from ``[-theta, theta]``.
 
-    3D: one angle about each of x, y and z (``Rz @ Ry @ Rx``; the distribution of CTR-GCN's
-    ``random_rot``); 2D: one in-plane angle. Lengths of bones and distances between persons are
-    kept.
+    3D: one angle about each of x, y and z (``Rz @ Ry @ Rx``; with one ``theta`` for all axes,
+    the distribution of CTR-GCN's NTU ``random_rot``); 2D: one in-plane angle (about z). Lengths
+    of bones and distances between persons are kept.
 
     Required and modified keys: ``keypoint``.
 
     Args:
-        theta (float): Largest angle in radians. Defaults to 0.3.
+        theta (float | Sequence[float]): Largest angle in radians, one for all axes or one per
+            axis (x, y, z); e.g. ``(pi / 3, pi / 3, 0)`` turns about x and y only, as CTR-GCN's
+            NW-UCLA feeder does. Defaults to 0.3.
     """
 
-    def __init__(self, theta: float = 0.3) -> None:
-        self.theta = _at_least_zero('RandomRot', 'theta', theta)
+    def __init__(self, theta: Union[float, Sequence[float]] = 0.3) -> None:
+        if np.ndim(theta) and len(theta) != 3:
+            raise ValueError(f'RandomRot: theta must be one angle or three (x, y, z), got {theta}')
+        thetas = np.broadcast_to(np.asarray(theta, dtype=np.float64), (3,))
+        for value in thetas:
+            _at_least_zero('RandomRot', 'theta', float(value))
+        self.theta = theta
+        self._thetas = thetas
 
     def augment(self, keypoint: np.ndarray) -> np.ndarray:
-        size = 3 if keypoint.shape[-1] == 3 else 1
-        rotation = rotation_matrix(np.random.uniform(-self.theta, self.theta, size))
+        bounds = self._thetas if keypoint.shape[-1] == 3 else self._thetas[2:]
+        rotation = rotation_matrix(np.random.uniform(-bounds, bounds))
         return keypoint @ rotation.T.astype(np.float32)
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(theta={self.theta})'
 
 
 @TRANSFORMS.register_module()

@@ -117,3 +117,40 @@ class PreNormalize2D(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{type(self).__name__}(img_shape={self.img_shape})'
+
+
+@TRANSFORMS.register_module()
+class MinMaxNormalize(BaseTransform):
+    """Map each coordinate axis of the whole sample linearly onto ``[low, high]`` by its
+    minimum and maximum over the present joints of all frames and persons (CTR-GCN's NW-UCLA
+    feeder: ``[-1, 1]`` after centring). All-zero (absent) joints stay zero; an axis with no
+    extent is left where it is.
+
+    Required and modified keys: ``keypoint`` [M, T, V, C].
+
+    Args:
+        low (float): Lower end. Defaults to -1.
+        high (float): Upper end. Defaults to 1.
+    """
+
+    def __init__(self, low: float = -1., high: float = 1.) -> None:
+        if not low < high:
+            raise ValueError(f'MinMaxNormalize: low must be < high, got {low}, {high}')
+        self.low, self.high = low, high
+
+    def transform(self, results: dict) -> dict:
+        keypoint = results['keypoint'].astype(np.float32)
+        present = np.abs(keypoint).sum(-1) > 0
+        if not present.any():
+            return results
+        points = keypoint[present]  # [P, C]
+        lo, hi = points.min(0), points.max(0)
+        extent = np.where(hi > lo, hi - lo, 1).astype(np.float32)
+        scaled = np.where(hi > lo, (points - lo) / extent * (self.high - self.low) + self.low,
+                          points)
+        keypoint[present] = scaled
+        results['keypoint'] = keypoint
+        return results
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(low={self.low}, high={self.high})'

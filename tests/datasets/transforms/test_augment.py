@@ -35,26 +35,33 @@ def test_rotation_matrix():
     np.testing.assert_allclose(rotation_matrix([0.3]), rotation_matrix([0, 0, 0.3])[:2, :2])
 
 
-def test_random_rot_draws_in_range_and_applies_one_rotation(sample, monkeypatch):
+@pytest.mark.parametrize('theta', [0.3, (1.0, 0.5, 0.0)])
+def test_random_rot_draws_in_range_and_applies_one_rotation(sample, monkeypatch, theta):
     draws = []
     uniform = np.random.uniform
 
-    def recording_uniform(low, high, size):
-        draws.append((low, high, size))
-        return uniform(low, high, size)
+    def recording_uniform(low, high):
+        angles = uniform(low, high)
+        draws.append((np.asarray(low), np.asarray(high), angles))
+        return angles
 
     monkeypatch.setattr(np.random, 'uniform', recording_uniform)
     np.random.seed(0)
     before = sample['keypoint'].copy()
-    after = RandomRot(theta=0.3)(dict(sample))['keypoint']
-    channels = before.shape[-1]
-    assert draws == [(-0.3, 0.3, 3 if channels == 3 else 1)]
-    np.random.seed(0)
-    angles = uniform(-0.3, 0.3, draws[0][2])
+    after = RandomRot(theta=theta)(dict(sample))['keypoint']
+    bounds = np.broadcast_to(np.asarray(theta), (3,))
+    bounds = bounds if before.shape[-1] == 3 else bounds[2:]
+    (low, high, angles), = draws
+    np.testing.assert_array_equal(high, bounds)
+    np.testing.assert_array_equal(low, -bounds)
+    assert np.all(np.abs(angles) <= bounds)
     np.testing.assert_allclose(after, before @ rotation_matrix(angles).T, atol=1e-5)
     np.testing.assert_allclose(distances(after), distances(before), atol=1e-4)
     assert not after[1].any()  # the absent person stays zero
-    assert np.abs(after - before).max() > 1e-2
+    if bounds.any():
+        assert np.abs(after - before).max() > 1e-2
+    else:  # 2D with no turn about z
+        np.testing.assert_allclose(after, before, atol=1e-6)
 
 
 def test_random_rot_varies_and_zero_theta_is_identity(sample):
@@ -104,6 +111,8 @@ def test_refuses_other_shapes(transform):
 def test_negative_parameters_are_refused():
     with pytest.raises(ValueError, match='RandomRot: theta must be >= 0, got -0.1'):
         RandomRot(-0.1)
+    with pytest.raises(ValueError, match=r'theta must be one angle or three \(x, y, z\)'):
+        RandomRot((0.1, 0.2))
     with pytest.raises(ValueError, match='RandomGaussianNoise: sigma must be >= 0'):
         RandomGaussianNoise(-1)
     assert repr(RandomScale((0.1, 0.2))) == 'RandomScale(scale=(0.1, 0.2))'

@@ -174,3 +174,26 @@ def test_prenormalize2d_keeps_a_third_channel():
     keypoint = np.array([[[[10.0, 20.0, 0.7]]]], np.float32)
     out = PreNormalize2D(img_shape=(40, 20))(dict(keypoint=keypoint))['keypoint']
     np.testing.assert_allclose(out[0, 0, 0], [0.0, 0.0, 0.7], atol=1e-6)
+
+
+def test_min_max_normalize_maps_each_axis_onto_the_range(nwucla_root):
+    from mmskel.datasets.transforms import MinMaxNormalize
+    sample = load_nwucla(nwucla_root)
+    joints = sample['keypoint'][0]
+    keypoint = np.stack([joints, np.zeros_like(joints)])  # a second, absent person
+    out = MinMaxNormalize()(dict(sample, keypoint=keypoint))['keypoint']
+    person = out[0].reshape(-1, 3)
+    np.testing.assert_allclose(person.min(0), -1, atol=1e-6)
+    np.testing.assert_allclose(person.max(0), 1, atol=1e-6)
+    assert not out[1].any()
+    # linear per axis: the authors' formula, (x - min) / (max - min) * 2 - 1
+    flat = joints.reshape(-1, 3).astype(np.float64)
+    expected = (flat - flat.min(0)) / (flat.max(0) - flat.min(0)) * 2 - 1
+    np.testing.assert_allclose(person, expected, atol=1e-5)
+    flat_z = dict(sample, keypoint=np.concatenate([joints[..., :2], np.full_like(joints[..., :1],
+                                                                               2.)], -1)[None])
+    out = MinMaxNormalize(0, 10)(flat_z)['keypoint'][0]
+    assert out[..., :2].min() == pytest.approx(0) and out[..., :2].max() == pytest.approx(10)
+    np.testing.assert_array_equal(out[..., 2], 2.)  # no extent: left as it is
+    with pytest.raises(ValueError, match='low must be < high'):
+        MinMaxNormalize(1, 1)
