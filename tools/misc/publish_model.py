@@ -2,8 +2,9 @@
 
     python tools/misc/publish_model.py IN_FILE OUT_FILE
 
-Keeps the weights and plain metadata (drops the optimizer, schedulers and message hub, whose
-pickled objects ``torch.load(weights_only=True)`` refuses), then renames OUT_FILE
+Reads IN_FILE with mmskel's safe loader (``weights_only``; nothing in the file is run), keeps the
+weights and plain metadata (drops the optimizer, schedulers and message hub, whose pickled
+objects ``torch.load(weights_only=True)`` refuses), then renames OUT_FILE
 ``<stem>.pth`` to ``<stem>_YYYYMMDD-<first 8 hex of its sha256>.pth`` and prints that path: the
 name ``tools/misc/download_checkpoint.py`` verifies downloads against.
 """
@@ -15,6 +16,7 @@ import time
 import torch
 
 from mmskel.apis.zoo import file_sha256
+from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.utils import atomic_open
 
 # meta keys of an mmengine training checkpoint that hold plain values only
@@ -23,14 +25,14 @@ META_KEYS = ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version', 'da
 
 def publish(in_file: str, out_file: str) -> str:
     """Write the stripped checkpoint and return its final, hash-named path."""
-    checkpoint = torch.load(in_file, map_location='cpu', weights_only=False)
+    checkpoint = load_checkpoint_file(in_file)
     if not isinstance(checkpoint, dict) or 'state_dict' not in checkpoint:
         raise ValueError(f'{in_file}: expected an mmengine checkpoint (a dict with '
                          f'"state_dict"), got {type(checkpoint).__name__}'
                          + (f' with keys {sorted(checkpoint)}' if isinstance(checkpoint, dict)
                             else ''))
     meta = checkpoint.get('meta') or {}
-    stripped = dict(state_dict=checkpoint['state_dict'],
+    stripped = dict(state_dict=state_dict_of(checkpoint, in_file),
                     meta={key: meta[key] for key in META_KEYS if key in meta})
     stem = out_file[:-len('.pth')] if out_file.endswith('.pth') else out_file
     with atomic_open(stem + '.pth') as f:
