@@ -97,7 +97,8 @@ def nwucla_subset(nwucla_root, tmp_path) -> str:
 
 
 def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int = 20,
-           lr: float = 0.05, batch_size: int = 16) -> list:
+           lr: float = 0.05, batch_size: int = 16, before_feats: tuple = (
+               dict(type='PreNormalize3D', center_joint=1),)) -> list:
     import numpy as np
     import torch
     from mmengine.dataset import pseudo_collate
@@ -114,7 +115,7 @@ def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int =
         torch.manual_seed(0)
         np.random.seed(0)  # UniformSampleFrames draws training clips from numpy's global state
         dataset = PoseDataset(ann_file, split='train', pipeline=[
-            dict(type='PreNormalize3D', center_joint=1),
+            *before_feats,
             dict(type='GenSkeFeat', layout='nw-ucla', feats=['j']),
             dict(type='UniformSampleFrames', clip_len=clip_len),
             dict(type='PoseDecode'),
@@ -144,7 +145,8 @@ def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int =
 def train_losses(nwucla_subset):
     """``train_losses(model_cfg, iterations=40, clip_len=20, lr=0.05)`` -> losses per step.
 
-    ``model_cfg`` is a recognizer config for the ``nw-ucla`` layout, one person, 4 classes.
+    ``model_cfg`` is a recognizer config for the ``nw-ucla`` layout, one person, 4 classes;
+    ``before_feats`` (the steps before ``GenSkeFeat``) replaces ``PreNormalize3D``.
     """
     def run(model_cfg: dict, **kwargs) -> list:
         return _train(nwucla_subset, model_cfg, **kwargs)

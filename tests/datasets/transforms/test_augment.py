@@ -116,3 +116,19 @@ def test_negative_parameters_are_refused():
     with pytest.raises(ValueError, match='RandomGaussianNoise: sigma must be >= 0'):
         RandomGaussianNoise(-1)
     assert repr(RandomScale((0.1, 0.2))) == 'RandomScale(scale=(0.1, 0.2))'
+
+
+def test_training_through_the_authors_nwucla_augmentation_lowers_the_loss(train_losses,
+                                                                           loss_falls):
+    """The steps of the CTR-GCN / MSA-GCN NW-UCLA configs before the features: centre without
+    turning, rotate about x and y by up to 60 degrees, scale each axis onto [-1, 1]."""
+    model = dict(
+        type='RecognizerGCN',
+        backbone=dict(type='STGCN', graph_cfg=dict(layout='nw-ucla', mode='stgcn_spatial'),
+                      num_person=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
+                      down_stages=(3, )),
+        cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
+    steps = (dict(type='PreNormalize3D', center_joint=1, align_spine=False),
+             dict(type='RandomRot', theta=(1.0471975511965976, 1.0471975511965976, 0.)),
+             dict(type='MinMaxNormalize'))
+    loss_falls(train_losses(model, before_feats=steps))
