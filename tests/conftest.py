@@ -65,6 +65,24 @@ def file_server():
     server.close()
 
 
+
+@pytest.fixture(scope='module')
+def registries():
+    """mmskel's modules registered, with ``mmskel`` as the default scope."""
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+
+
+@pytest.fixture(scope='module')
+def one_thread():
+    """torch on one thread for a module of small models: extra threads only contend on the
+    2 cores of the CI machine."""
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 # --- a short real-data training run on NW-UCLA, for the model tests ---------------------------
 # ``nwucla_subset`` writes 80 real sequences from 4 classes to a pickle; ``train_losses`` trains a
 # recognizer on them through the pipeline of configs/_base_/datasets/nwucla.py (with a shorter

@@ -9,12 +9,8 @@ from mmengine.evaluator import Evaluator
 from mmskel.evaluation import (AccMetric, DumpSamples, confusion_matrix, mean_class_accuracy,
                                top_k_accuracy)
 from mmskel.structures import ActionDataSample
-from mmskel.utils import register_all_modules
 
-
-@pytest.fixture(scope='module', autouse=True)
-def registries():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('registries')
 
 
 def test_top_k_accuracy_by_hand():

@@ -7,23 +7,11 @@ from mmengine.config import Config
 from mmskel.models.backbones import AAGCN
 from mmskel.models.layers import UnitAAGCN
 from mmskel.registry import MODELS
-from mmskel.utils import register_all_modules
+
+pytestmark = pytest.mark.usefixtures('registries', 'one_thread')
 
 NTU_GRAPH = dict(layout='nturgb+d', mode='spatial')
 MODEL_BASE = 'configs/_base_/models/aagcn.py'
-
-
-@pytest.fixture(scope='module', autouse=True)
-def registries():
-    register_all_modules()
-
-
-@pytest.fixture(scope='module', autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small convolutions: extra threads only contend on 2 cores
-    yield
-    torch.set_num_threads(threads)
 
 
 def build_ntu60(**backbone):

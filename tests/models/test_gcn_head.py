@@ -5,12 +5,8 @@ import torch.nn.functional as F
 
 from mmskel.models.heads import GCNHead
 from mmskel.structures import ActionDataSample
-from mmskel.utils import register_all_modules
 
-
-@pytest.fixture(scope='module', autouse=True)
-def registries():
-    register_all_modules()
+pytestmark = pytest.mark.usefixtures('registries')
 
 
 def make_head(**kwargs):

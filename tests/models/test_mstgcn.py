@@ -10,23 +10,11 @@ from mmskel.models.backbones.mstgcn import MSTGCN
 from mmskel.models.layers import HierarchicalGCN, HierarchicalTCN
 from mmskel.models.layers.mstgcn import hierarchical
 from mmskel.registry import MODELS
-from mmskel.utils import register_all_modules
+
+pytestmark = pytest.mark.usefixtures('registries', 'one_thread')
 
 REPO = Path(__file__).resolve().parents[2]
 NTU_GRAPH = dict(layout='nturgb+d', mode='spatial')
-
-
-@pytest.fixture(scope='module', autouse=True)
-def registries():
-    register_all_modules()
-
-
-@pytest.fixture(scope='module', autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def build_recognizer(num_classes=60, **backbone):

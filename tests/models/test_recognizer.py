@@ -6,18 +6,10 @@ from mmengine.optim import OptimWrapper
 
 from mmskel.registry import MODELS
 from mmskel.structures import ActionDataSample
-from mmskel.utils import register_all_modules
+
+pytestmark = pytest.mark.usefixtures('registries', 'one_thread')
 
 NUM_CLASSES = 6
-
-
-@pytest.fixture(scope='module', autouse=True)
-def setup_module_env():
-    register_all_modules()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny model: threads only add contention
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture

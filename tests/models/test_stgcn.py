@@ -6,23 +6,10 @@ import torch
 
 from mmskel.models.backbones.stgcn import STGCN
 from mmskel.registry import MODELS
-from mmskel.utils import register_all_modules
+
+pytestmark = pytest.mark.usefixtures('registries', 'one_thread')
 
 NTU_GRAPH = dict(layout='nturgb+d', mode='stgcn_spatial')
-
-
-@pytest.fixture(scope='module', autouse=True)
-def registries():
-    register_all_modules()
-
-
-@pytest.fixture(scope='module', autouse=True)
-def one_thread():
-    # tiny convolutions: extra threads only add contention on a busy 2-core machine
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def build_recognizer(num_classes=60, **backbone):
