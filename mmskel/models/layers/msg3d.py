@@ -108,11 +108,16 @@ class UnfoldTemporalWindows(nn.Module):
         self.padding = (window_size + (window_size - 1) * (window_dilation - 1) - 1) // 2
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, c, _, v = x.shape
+        # one strided slice per window position rather than Tensor.unfold, which the ONNX
+        # exporter cannot express with a dynamic batch
+        frames = x.shape[2] + 2 * self.padding
         span = (self.window_size - 1) * self.window_dilation + 1
+        num_windows = (frames - span) // self.window_stride + 1
+        end = (num_windows - 1) * self.window_stride + 1
         x = F.pad(x, (0, 0, self.padding, self.padding))
-        x = x.unfold(2, span, self.window_stride)[..., ::self.window_dilation]  # N C T' V w
-        return x.permute(0, 1, 2, 4, 3).reshape(n, c, -1, self.window_size * v)
+        windows = [x[:, :, k * self.window_dilation:k * self.window_dilation + end:
+                     self.window_stride] for k in range(self.window_size)]
+        return torch.stack(windows, dim=3).flatten(3)  # N C T' (w V)
 
 
 class MSG3DBlock(nn.Module):
