@@ -227,3 +227,18 @@ def test_training_loss_falls_on_real_nwucla(train_losses, loss_falls):
                       num_person=1),  # a narrow, shallow-scale variant: fast on CPU
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     loss_falls(train_losses(model))
+
+
+@pytest.mark.parametrize('window, stride, dilation', [(3, 1, 1), (5, 1, 1), (3, 2, 1),
+                                                      (5, 2, 1), (3, 1, 2), (4, 2, 3)])
+def test_unfold_temporal_windows_by_definition(window, stride, dilation):
+    """Window t holds frames t * stride + k * dilation (k < window) of the zero-padded sequence,
+    frame-major along the joint axis."""
+    layer = UnfoldTemporalWindows(window, stride, dilation)
+    x = torch.randn(2, 3, 11, 4)
+    padded = torch.nn.functional.pad(x, (0, 0, layer.padding, layer.padding))
+    span = (window - 1) * dilation + 1
+    expected = torch.stack([
+        torch.cat([padded[:, :, t + k * dilation] for k in range(window)], dim=-1)
+        for t in range(0, padded.shape[2] - span + 1, stride)], dim=2)
+    torch.testing.assert_close(layer(x), expected, rtol=0, atol=0)
