@@ -34,9 +34,10 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
 def freeze_pipelines(cfg: Config) -> Config:
     """Turn every pipeline written as a dict of named steps into the list it stands for.
 
-    mmengine writes configs (the work-dir copy, a checkpoint's ``meta``) with dict keys sorted,
-    which would reorder named steps; a list keeps the order. Applies to keys named ``pipeline``
-    or ending in ``_pipeline``, after ``--cfg-options`` have changed steps by name.
+    The work-dir copy of the config and a checkpoint's ``meta`` then hold the plain list that
+    ran (mmengine writes configs with sorted keys; the list needs no ``order`` to read back).
+    Applies to keys named ``pipeline`` or ending in ``_pipeline``, after ``--cfg-options`` have
+    changed steps by name; a dict without a valid ``order`` is refused, naming the key.
     """
     def visit(node: Any, where: str) -> None:
         if isinstance(node, dict):
