@@ -9,8 +9,9 @@ class FileServer:
     """Files served over HTTP on 127.0.0.1, with Range requests, as a checkpoint host does.
 
     ``add(name, data, truncate_once=True)`` makes the first GET of ``name`` announce the full
-    Content-Length but close the connection halfway. ``requests`` records (path, Range header,
-    bytes sent) per GET.
+    Content-Length but close the connection halfway. ``requests`` lists (path, Range header,
+    bytes sent) per GET in the order they came; each is recorded before its answer is sent, so
+    a client that has its response always finds its request there.
     """
 
     def __init__(self) -> None:
@@ -27,36 +28,42 @@ class FileServer:
                 pass
 
             def do_GET(self) -> None:
-                name, range_header = self.path.lstrip('/'), self.headers.get('Range')
-                data = server.files.get(name)
-                if data is None:
+                status, headers, body = server.answer(self.path, self.headers.get('Range'))
+                # record before answering: the client may read ``requests`` as soon as it
+                # has the response, before this thread would get to a line after the write
+                server.requests.append((self.path, self.headers.get('Range'), len(body)))
+                if status == 404:
                     self.send_error(404)
-                    server.requests.append((self.path, range_header, 0))
                     return
-                match = re.fullmatch(r'bytes=(\d+)-', range_header or '')
-                start = int(match.group(1)) if match else 0
-                if match and start >= len(data):
-                    self.send_response(416)
-                    self.send_header('Content-Range', f'bytes */{len(data)}')
-                    self.send_header('Content-Length', '0')
-                    self.end_headers()
-                    server.requests.append((self.path, range_header, 0))
-                    return
-                body = data[start:]
-                self.send_response(206 if match else 200)
-                if match:
-                    self.send_header('Content-Range', f'bytes {start}-{len(data) - 1}/{len(data)}')
-                self.send_header('Content-Length', str(len(body)))
-                self.send_header('Content-Type', 'application/octet-stream')
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
                 self.end_headers()
-                if name in server.truncate:
-                    server.truncate.discard(name)
-                    body = body[:len(body) // 2]
+                if len(body) < int(headers['Content-Length']):
                     self.close_connection = True
                 self.wfile.write(body)
-                server.requests.append((self.path, range_header, len(body)))
 
         return Handler
+
+    def answer(self, path: str, range_header: str | None) -> tuple:
+        """The (status, headers, body) a GET of ``path`` gets; a truncated file's first answer
+        announces the full length but carries half of it."""
+        name = path.lstrip('/')
+        data = self.files.get(name)
+        if data is None:
+            return 404, {}, b''
+        match = re.fullmatch(r'bytes=(\d+)-', range_header or '')
+        start = int(match.group(1)) if match else 0
+        if match and start >= len(data):
+            return 416, {'Content-Range': f'bytes */{len(data)}', 'Content-Length': '0'}, b''
+        body = data[start:]
+        headers = {'Content-Length': str(len(body)), 'Content-Type': 'application/octet-stream'}
+        if match:
+            headers['Content-Range'] = f'bytes {start}-{len(data) - 1}/{len(data)}'
+        if name in self.truncate:
+            self.truncate.discard(name)
+            body = body[:len(body) // 2]
+        return (206 if match else 200), headers, body
 
     def add(self, name: str, data: bytes, truncate_once: bool = False) -> str:
         """Serve ``data`` as ``name``; return its URL."""

@@ -11,7 +11,7 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import build_runner, close_distributed, load_config
+from mmskel.engine import load_config, run
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
 
@@ -62,9 +62,7 @@ def main() -> None:
     except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
         sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
     apply_args(cfg, args)
-    runner = build_runner(cfg, args.launcher)
-    runner.test()
-    close_distributed()
+    run(cfg, args.launcher, 'test')
 
 
 if __name__ == '__main__':

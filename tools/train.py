@@ -6,7 +6,7 @@ import torch
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 
-from mmskel.engine import build_runner, close_distributed, load_config
+from mmskel.engine import load_config, run
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,9 +60,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     apply_args(cfg, args)
-    runner = build_runner(cfg, args.launcher)
-    runner.train()
-    close_distributed()
+    run(cfg, args.launcher, 'train')
 
 
 if __name__ == '__main__':

@@ -8,7 +8,7 @@ from mmengine.runner import Runner
 from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
-from .dist import setup_distributed
+from .dist import close_distributed, setup_distributed
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None,
@@ -61,3 +61,17 @@ def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def run(cfg: Config, launcher: str, phase: str) -> None:
+    """Build the Runner, run ``phase`` (``'train'`` or ``'test'``), then close distribution.
+
+    The Runner is dropped before the process group is destroyed: its DDP wrapper holds the
+    group's C++ backend, and a gloo backend that outlives ``destroy_process_group`` is torn down
+    during interpreter exit, where it can abort the process ('terminate called without an
+    active exception') after the work is done.
+    """
+    runner = build_runner(cfg, launcher)
+    getattr(runner, phase)()
+    del runner
+    close_distributed()

@@ -4,6 +4,7 @@ mmengine's launchers call ``torch.cuda.set_device`` and wrap models with ``devic
 which fail on a CPU-only machine. When no GPU is present this module starts the process group
 with gloo itself (mmengine then skips its own initialisation) and configures DDP for CPU modules.
 """
+import gc
 import os
 import subprocess
 
@@ -46,6 +47,12 @@ def setup_distributed(cfg: Config, launcher: str) -> None:
 def close_distributed() -> None:
     """Destroy the process group at the end of a run, as torch asks: left to interpreter exit,
     gloo's threads can abort the process ('terminate called without an active exception')
-    after the work is done."""
+    after the work is done.
+
+    Objects that still hold the group's backend (a DDP wrapper, a Runner, often in reference
+    cycles) must be released by the caller first; this collects the cycles, so the backend's
+    threads are joined here and not at exit.
+    """
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.destroy_process_group()

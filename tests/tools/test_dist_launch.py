@@ -2,8 +2,10 @@
 gloo on the CPU (torchrun, and srun mimicked by a stand-in that starts the tasks locally)."""
 import os
 import pickle
+import re
 import socket
 import stat
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -206,6 +208,33 @@ def test_dist_test_equals_single_process_test(tools, ddp_trained, single_tested,
     assert top1(result) == top1(single_tested)
     assert WorkDir(tmp_path / 'work_dir').test_metrics()['acc/top1'] == pytest.approx(
         top1(single_tested))
+
+
+# Runs a tool's main() under torchrun, then reports the gloo threads still alive in that rank.
+AFTER_MAIN = '''import os, runpy, sys
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0])['main']()
+names = [open(f'/proc/self/task/{t}/comm').read().strip() for t in os.listdir('/proc/self/task')]
+print('rank', os.environ['RANK'], 'gloo threads after main:', sum('gloo' in n for n in names))
+'''
+
+
+@pytest.mark.skipif(not Path('/proc/self/task').is_dir(), reason='needs Linux /proc')
+@pytest.mark.parametrize('tool', ['train', 'test'])
+def test_tools_join_gloo_threads_before_exit(tools, ddp_trained, tmp_path, tool):
+    # A gloo backend still alive when the interpreter exits can abort the process after the
+    # work is done; the tools must have joined its threads by the end of main().
+    script = tmp_path / 'after_main.py'
+    script.write_text(AFTER_MAIN)
+    args = [CONFIG, '--work-dir', tmp_path / 'work_dir', '--launcher', 'pytorch',
+            '--cfg-options', *tools.options(max_epochs=1)]
+    if tool == 'test':
+        args.insert(1, ddp_trained.path / 'epoch_1.pth')
+    proc = tools.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2',
+                      f'--master_port={free_port()}', script, REPO / 'tools' / f'{tool}.py',
+                      *args], cwd=tmp_path)
+    assert sorted(re.findall(r'rank (\d) gloo threads after main: (\d+)', proc.stdout)) == [
+        ('0', '0'), ('1', '0')], proc.stdout[-2000:]
 
 
 @pytest.mark.slow
