@@ -1,5 +1,5 @@
 # make demo: set up .venv, generate the synthetic set, train and test ST-GCN, print top-1.
-# make test: set up .venv if missing, run the test suite (slow tests: make test-slow).
+# make test: set up .venv if missing, lint, run the test suite (slow tests: make test-slow).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +8,8 @@ DEMO_CONFIG := configs/skeleton/stgcn/stgcn_10e_synthetic_xsub_keypoint_3d.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: venv demo test test-slow clean
+.PHONY: venv demo lint test test-slow clean
+LINTED := mmskel tools tests benchmarks demo configs setup.py
 
 venv: $(STAMP)
 
@@ -30,10 +31,14 @@ demo: $(STAMP)
 	@$(PY) -c "import pickle; r = pickle.load(open('$(DEMO_DIR)/result.pkl', 'rb')); \
 		print('demo: val top-1 = %.2f%% on %d samples' % (100 * (r['scores'].argmax(1) == r['labels']).mean(), len(r['labels'])))"
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(PY) -m flake8 $(LINTED)
+	$(PY) -m isort --check-only --diff $(LINTED)
+
+test: lint
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS) tests
 
-test-slow: $(STAMP)
+test-slow: lint
 	$(PY) -m pytest -q $(PYTEST_ARGS) tests
 
 clean:

@@ -67,6 +67,7 @@ if __name__ == '__main__':
         package_data={'mmskel': ['.mim/**/*', 'datasets/meta/*.txt']},
         python_requires='>=3.8',
         install_requires=requirements('runtime.txt'),
-        extras_require={'tests': requirements('tests.txt'), 'optional': requirements('optional.txt')},
+        extras_require={'tests': requirements('tests.txt'),
+                        'optional': requirements('optional.txt')},
         zip_safe=False,
     )

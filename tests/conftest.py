@@ -1,11 +1,33 @@
 """Shared fixtures: the third-party data beside the repository, and a temporary cwd."""
 import os
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get('MMSKEL_SHARED_DATA', REPO.parent / 'shared' / 'data'))
+# What makes a test an integration test: it runs the tools in subprocesses, trains on real data,
+# or runs the docs' commands. `pytest -m "not slow and not integration"` leaves them out.
+INTEGRATION_FIXTURES = {'tools', 'trained', 'train_losses', 'nwucla_subset'}
+INTEGRATION_FILES = {'test_docs.py', 'test_demo.py', 'test_install.py'}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, 'fixturenames', ())) \
+                or item.path.name in INTEGRATION_FILES or item.path.parent.name == 'tools':
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def seeded() -> None:
+    """Every test starts from the same random state, so none passes or fails by the draw."""
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
 
 
 def shared_path(*parts: str) -> Path:
@@ -65,7 +87,6 @@ def file_server():
     server.close()
 
 
-
 @pytest.fixture(scope='module')
 def registries():
     """mmskel's modules registered, with ``mmskel`` as the default scope."""
@@ -82,6 +103,7 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
 
 # --- a short real-data training run on NW-UCLA, for the model tests ---------------------------
 # ``nwucla_subset`` writes 80 real sequences from 4 classes to a pickle; ``train_losses`` trains a

@@ -25,7 +25,10 @@ DOCS = [REPO / 'README.md', *sorted((REPO / 'docs').rglob('*.md')),
         *sorted((REPO / 'configs').rglob('README.md'))]
 RUN_ELSEWHERE = {'make demo': 'tests/test_demo.py', 'make test': '.ci/run',
                  'make venv': 'the Makefile prerequisite of make demo and make test',
-                 'make test-slow': 'make test with slow tests'}
+                 'make test-slow': 'make test with slow tests',
+                 'make lint': 'the first step of make test',
+                 'python -m pytest -q -m "not slow and not integration" tests':
+                     'make test, which runs these tests and more'}
 SHRINK = ('train_dataloader.dataset.indices=8 train_dataloader.batch_size=4 '
           'val_dataloader.dataset.indices=8 test_dataloader.dataset.indices=8 '
           'train_dataloader.num_workers=0 train_dataloader.persistent_workers=False '
@@ -52,6 +55,11 @@ def shell_blocks(path: Path) -> list:
             if line and not line.startswith('#'):
                 commands.append(line)
     return commands
+
+
+def run_once(command: str) -> str:
+    """A ``tools/dev/repeat.sh N ...`` command runs its command once here."""
+    return re.sub(r'(tools/dev/repeat\.sh) \d+', r'\1 1', command)
 
 
 def is_tool_run(command: str) -> bool:
@@ -102,7 +110,7 @@ def make_sandbox(root: Path) -> Path:
     repo = root / 'repo'
     repo.mkdir()
     for name in ('configs', 'tools', 'mmskel', 'benchmarks', 'demo', 'model-index.yml',
-                 'requirements', 'setup.py', 'README.md'):
+                 'requirements', 'setup.py', 'README.md', 'tests', 'pytest.ini', 'setup.cfg'):
         (repo / name).symlink_to(REPO / name)
     (root / 'shared').symlink_to(SHARED_DATA.parent)
     bin_dir = root / 'bin'
@@ -135,7 +143,7 @@ def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path
         if command.startswith(('pip install', 'python -m venv')):
             pytest.skip('installation commands run in tests/test_install.py')
         model_readme = path.parent.parent == REPO / 'configs' / 'skeleton'
-        script.append(shrink(command, short=model_readme))
+        script.append(shrink(run_once(command), short=model_readme))
     repo = make_sandbox(tmp_path)
     (repo / 'data' / 'nwucla').mkdir(parents=True)
     shutil.copy(nwucla_pickle, repo / 'data' / 'nwucla' / 'nwucla_3danno.pkl')

@@ -1,11 +1,13 @@
 """Train a recognizer: python tools/train.py CONFIG [--validate] [--work-dir DIR] ..."""
 import argparse
 import logging
+import sys
 
 import torch
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 
+from mmskel.apis.zoo import resolve_checkpoint
 from mmskel.engine import load_config, run
 
 
@@ -54,12 +56,17 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
+    if cfg.get('load_from'):  # a path, URL or zoo model name
+        cfg.load_from, _ = resolve_checkpoint(cfg.load_from)
 
 
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
-    apply_args(cfg, args)
+    try:
+        apply_args(cfg, args)
+    except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
+        sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
     run(cfg, args.launcher, 'train')
 
 

@@ -8,7 +8,9 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # class-balanced loss weights from the training set (a no-op for other losses)
+    class_counts=dict(type='ClassCountsHook'))
 
 # tools/train.py switches the backend to gloo when no GPU is present
 env_cfg = dict(

@@ -17,13 +17,14 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
-from mmskel.datasets.io import load_pickle
-from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.registry import MODELS, TRANSFORMS
 from mmskel.structures.layouts import get_layout
 from mmskel.utils import register_all_modules
+from mmskel.utils.pipeline import pipeline_steps
+from mmskel.utils.safe_pickle import load_pickle
 from .inputs import Sample, read_skeleton_input
+from .zoo import resolve_checkpoint
 
 
 @dataclass
@@ -62,7 +63,8 @@ def load_weights(checkpoint: str, weights_only: bool = True) -> dict:
     Returns:
         dict: ``{'state_dict': {name: Tensor}, 'meta': dict}``.
     """
-    content = load_checkpoint_file(checkpoint, 'cpu', weights_only)
+    path, _ = resolve_checkpoint(checkpoint)
+    content = load_checkpoint_file(path, 'cpu', weights_only)
     state_dict = state_dict_of(content, checkpoint)
     meta = content.get('meta') if isinstance(content.get('meta'), dict) else {}
     return dict(state_dict=state_dict, meta=meta)

@@ -19,7 +19,7 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from mmskel.datasets.io import load_pickle
+from mmskel.utils.safe_pickle import load_pickle
 
 SUFFIXES = ('.npy', '.npz', '.json', '.pkl')
 Sample = Union[np.ndarray, dict, str, Path]

@@ -10,8 +10,6 @@ The format is pyskl's and mmaction2's::
 
 A bare list of annotations (older mmaction2 pickles) is accepted and gets no splits.
 """
-import _compat_pickle
-import io
 import pickle
 from numbers import Integral
 from typing import Any, Dict, List, Optional
@@ -19,57 +17,11 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from mmskel.utils import atomic_open
+from mmskel.utils.safe_pickle import UnreadablePickleError, load_pickle
 
 
 class AnnotationError(ValueError):
     """An annotation pickle is malformed; the message names file, sample and field."""
-
-
-# Globals a pickle of numpy arrays, numbers, strings, lists and dicts needs, and nothing more.
-SAFE_GLOBALS = {
-    ('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'),
-    ('numpy.core.multiarray', 'scalar'), ('numpy._core.multiarray', 'scalar'),
-    ('numpy', 'ndarray'), ('numpy', 'dtype'),
-    ('numpy.core.numeric', '_frombuffer'), ('numpy._core.numeric', '_frombuffer'),
-    ('collections', 'OrderedDict'), ('collections', 'defaultdict'),
-    ('builtins', 'set'), ('builtins', 'frozenset'), ('builtins', 'slice'),
-    ('builtins', 'complex'), ('builtins', 'bytearray'), ('builtins', 'bytes'),
-    ('_codecs', 'encode'),
-    # default factories of a defaultdict
-    ('builtins', 'list'), ('builtins', 'dict'), ('builtins', 'int'), ('builtins', 'float'),
-    ('builtins', 'tuple'), ('builtins', 'str'),
-}
-
-
-class RestrictedUnpickler(pickle.Unpickler):
-    """Unpickler that only builds numpy arrays and builtin containers.
-
-    A pickle can run any callable it names while loading; this one refuses every global outside
-    :data:`SAFE_GLOBALS`, so a malicious file raises instead of executing code.
-    """
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == '__builtin__':  # how protocol <= 2 (mmcv.dump's default) names builtins
-            module, name = _compat_pickle.NAME_MAPPING.get((module, name), ('builtins', name))
-        if (module, name) in SAFE_GLOBALS or (module == 'numpy' and name.startswith('dtype')):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f'refusing to load global {module}.{name}: annotation pickles may hold only numpy '
-            'arrays and builtin types (pass trusted=True to load a file you trust)')
-
-
-def load_pickle(path: str, trusted: bool = False) -> Any:
-    """Load a pickle file, refusing anything but arrays and builtins unless ``trusted``."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    try:
-        if trusted:
-            return pickle.loads(data)
-        return RestrictedUnpickler(io.BytesIO(data)).load()
-    except pickle.UnpicklingError as e:
-        raise AnnotationError(f'{path}: {e}') from e
-    except (EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError) as e:
-        raise AnnotationError(f'{path}: not a readable pickle ({type(e).__name__}: {e})') from e
 
 
 def _fail(path: str, index: int, sample: Any, field: str, message: str) -> AnnotationError:
@@ -168,7 +120,11 @@ def load_annotations(path: str, trusted: bool = False,
     Returns:
         dict: ``{'split': {name: [ids]}, 'annotations': [...]}``.
     """
-    return validate_annotations(load_pickle(path, trusted), path, require_keypoint)
+    try:
+        data = load_pickle(path, trusted)
+    except UnreadablePickleError as error:
+        raise AnnotationError(str(error)) from error
+    return validate_annotations(data, path, require_keypoint)
 
 
 def dump_annotations(annotations: List[dict], path: str,

@@ -5,9 +5,9 @@ from typing import Any, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
+from mmskel.utils.pipeline import pipeline_steps
 from .dist import close_distributed, setup_distributed
 
 

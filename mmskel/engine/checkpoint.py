@@ -15,6 +15,8 @@ from typing import Any
 import torch
 from mmengine.fileio import get_local_path
 
+from mmskel.utils.download import download, is_url
+
 OPT_OUT = ('load it with weights_only=False (--cfg-options safe_checkpoint_load=False for '
            'tools/train.py and tools/test.py, --unsafe-load for the demo) only if you trust it')
 
@@ -48,18 +50,20 @@ def _load_weights_only(path: str, map_location: Any, name: str) -> Any:
 
 def load_checkpoint_file(filename: str, map_location: Any = 'cpu',
                          weights_only: bool = True) -> Any:
-    """Load a checkpoint from a path, URL or zoo model name.
+    """Load a checkpoint from a path or URL (zoo model names are resolved to URLs above this
+    layer, by :func:`mmskel.apis.zoo.resolve_checkpoint`).
 
     Args:
-        filename (str): Local path, URL (downloaded into the mmskel cache and hash-checked, see
-            :func:`mmskel.apis.zoo.resolve_checkpoint`), zoo model name, or a path of another
+        filename (str): Local path, http(s)/ftp/file URL (downloaded into the mmskel cache and
+            hash-checked, see :func:`mmskel.utils.download.download`), or a path of another
             mmengine file backend.
         map_location: As for :func:`torch.load`.
         weights_only (bool): Load with ``torch.load(weights_only=True)`` and inert stand-ins
             (the default), or unpickle in full (only files you trust).
     """
-    from mmskel.apis.zoo import resolve_checkpoint  # the zoo imports the package's APIs
-    path, _ = resolve_checkpoint(osp.expanduser(filename))
+    path = osp.expanduser(filename)
+    if is_url(path):
+        path = download(path)
     with get_local_path(path) as local:
         if weights_only:
             return _load_weights_only(local, map_location, filename)

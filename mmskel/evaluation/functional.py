@@ -4,7 +4,8 @@ from typing import List, Sequence
 import numpy as np
 
 
-def top_k_accuracy(scores: np.ndarray, labels: np.ndarray, topk: Sequence[int] = (1,)) -> List[float]:
+def top_k_accuracy(scores: np.ndarray, labels: np.ndarray,
+                   topk: Sequence[int] = (1,)) -> List[float]:
     """Fraction of samples whose label is among the ``k`` highest scores, for each k.
 
     Args:

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from mmskel.datasets.io import AnnotationError, load_pickle
+from mmskel.utils.safe_pickle import UnreadablePickleError, load_pickle
 from .functional import mean_class_accuracy, top_k_accuracy
 
 RESULT_KEYS = ('frame_dir', 'scores', 'labels')
@@ -51,7 +51,7 @@ def load_result(path: str) -> StreamResult:
         raise ResultFileError(f'{path}: no such result file')
     try:
         data = load_pickle(path)
-    except AnnotationError as e:
+    except UnreadablePickleError as e:
         raise ResultFileError(f'{e} (expected a tools/test.py --out result file)') from e
     if isinstance(data, list):
         raise ResultFileError(f'{path}: a list of {len(data)} items, which looks like a '

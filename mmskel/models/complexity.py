@@ -6,9 +6,9 @@ import torch.nn as nn
 from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.config import Config
 
-from mmskel.datasets.pose_dataset import pipeline_steps
 from mmskel.registry import MODELS
 from mmskel.structures import get_layout
+from mmskel.utils.pipeline import pipeline_steps
 
 
 def _step(pipeline, type_name: str) -> dict:

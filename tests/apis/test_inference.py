@@ -237,3 +237,16 @@ def test_the_python_example_of_the_docs_runs(trained, raw, tmp_path, capsys, mon
     exec(compile(code, 'docs/inference.md', 'exec'), {})
     names, scores = capsys.readouterr().out.strip().split('] [')
     assert len(eval(names + ']')) == 3 and len(eval('[' + scores)) == 3
+
+
+def test_class_balanced_loss_configs_build_without_the_training_data(tmp_path, monkeypatch):
+    # the BABEL _wfl configs weigh classes by the training set's counts; the model builds (and
+    # runs inference) with no annotation file anywhere: the weights come with a checkpoint
+    monkeypatch.chdir(tmp_path)
+    config = REPO / 'configs' / 'skeleton' / 'stgcn' / 'stgcn_80e_babel60_val_keypoint_3d_wfl.py'
+    assert not Path(Config.fromfile(str(config)).train_dataloader.dataset.ann_file).exists()
+    model = init_recognizer(str(config), device='cpu')
+    assert model.cls_head.loss_cls.class_weight.shape == (60, )
+    assert 'cls_head.loss_cls.class_weight' in model.state_dict()
+    x = np.random.default_rng(0).normal(0, 0.3, (1, 40, 25, 3)).astype(np.float32)
+    assert len(inference_skeleton(model, x).all_scores) == 60

@@ -6,10 +6,11 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 import pytest
-
 from conftest import shared_path
-from mmskel.datasets.io import (AnnotationError, RestrictedUnpickler, dump_annotations,
-                                load_annotations, load_pickle, validate_annotations)
+
+from mmskel.datasets.io import (AnnotationError, dump_annotations, load_annotations,
+                                validate_annotations)
+from mmskel.utils.safe_pickle import RestrictedUnpickler, load_pickle
 
 
 def make_sample(frame_dir='S001C001P001R001A001', label=0, num_frames=6, num_persons=2,

@@ -7,8 +7,7 @@ import pytest
 
 from mmskel.evaluation.acc_metric import dump_results
 from mmskel.evaluation.fusion import (ResultFileError, StreamResult, accuracies, align_results,
-                                      fuse_scores, load_result, search_weights, softmax,
-                                      split_ids)
+                                      fuse_scores, load_result, search_weights, softmax, split_ids)
 
 
 def stream(path, ids, scores, labels, classes=None) -> StreamResult:

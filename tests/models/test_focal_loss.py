@@ -4,7 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mmskel.datasets import dump_annotations
+from mmskel.datasets import PoseDataset, dump_annotations
+from mmskel.engine.class_counts_hook import class_counts
 from mmskel.models.losses import FocalLoss, class_balanced_weights
 
 
@@ -34,12 +35,20 @@ def test_weights_from_the_training_split(tmp_path):
                     total_frames=4) for i, label in enumerate([0, 0, 0, 1, 2, 2])]
     path = tmp_path / 'ann.pkl'
     dump_annotations(samples, str(path), split=dict(train=['s0', 's1', 's2', 's3'], val=['s4']))
-    loss = FocalLoss(class_weight=dict(ann_file=str(path), split='train', num_classes=3,
-                                       beta=0.9))
+    loss = FocalLoss(class_weight='balanced', num_classes=3, beta=0.9)  # reads no data
+    with pytest.raises(RuntimeError, match='not set'):
+        loss(torch.zeros(2, 3), torch.tensor([0, 1]))
+    # what ClassCountsHook does when training starts; a repeated sample counts once
+    train = PoseDataset(str(path), split='train', repeat=3)
+    loss.set_class_counts(class_counts(train, 3))
     expected = class_balanced_weights([3, 1, 0], beta=0.9)
     assert np.allclose(loss.class_weight.numpy(), expected)
     weighted = loss(torch.zeros(2, 3), torch.tensor([0, 1]))
     assert weighted.item() == pytest.approx(
         (2 / 3)**2 * np.log(3) * (expected[0] + expected[1]) / 2, rel=1e-5)
     with pytest.raises(ValueError, match='num_classes=2'):
-        FocalLoss(class_weight=dict(ann_file=str(path), split='val', num_classes=2))
+        class_counts(PoseDataset(str(path), split='val'), 2)
+    # the weights are saved with the model and come back without data
+    restored = FocalLoss(class_weight='balanced', num_classes=3, beta=0.9)
+    restored.load_state_dict(loss.state_dict())
+    assert torch.equal(restored.class_weight, loss.class_weight)

@@ -115,3 +115,12 @@ def test_val_and_test_step_return_predictions(model):
     for a, b in zip(out_val, out_test):
         torch.testing.assert_close(a.pred_score, b.pred_score)
         assert float(a.pred_score.sum()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_unknown_arguments_are_refused():
+    # a misspelt key (or mmaction2's train_cfg/test_cfg) must not be swallowed silently
+    with pytest.raises(TypeError, match='test_cfg'):
+        MODELS.build(dict(
+            type='RecognizerGCN', test_cfg=dict(average_clips='prob'),
+            backbone=dict(type='STGCN', graph_cfg=dict(layout='nw-ucla', mode='stgcn_spatial')),
+            cls_head=dict(type='GCNHead', num_classes=NUM_CLASSES, in_channels=256)))

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import pytest
-
 from conftest import shared_path  # tests/conftest.py (tests/tools is a package)
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_path
 
 from mmskel.datasets.converters.kinetics import convert_kinetics
 from mmskel.datasets.io import dump_annotations, load_annotations
-from conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[2]
 

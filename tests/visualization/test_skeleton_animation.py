@@ -30,9 +30,10 @@ def has_color(frame, color, tol=40):
 @pytest.fixture(scope='module')
 def nwucla_sample(tmp_path_factory, request):
     """The shortest real NW-UCLA sample with several frames, converted by the converter."""
-    from conftest import shared_path  # tests/conftest.py
     import subprocess
     import sys
+
+    from conftest import shared_path  # tests/conftest.py
     root = shared_path('NW-UCLA', 'all_sqe')
     out = tmp_path_factory.mktemp('nwucla_vis') / 'ann.pkl'
     subprocess.run([sys.executable, 'tools/data/nwucla/convert_nwucla.py', '--root', str(root),

@@ -11,7 +11,7 @@ The seed projects' ensemble style is accepted too (CTR-GCN's ensemble.py weights
 import argparse
 import os.path as osp
 import sys
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 import numpy as np
 

@@ -15,9 +15,9 @@ import time
 
 import torch
 
-from mmskel.apis.zoo import file_sha256
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.utils import atomic_open
+from mmskel.utils.download import file_sha256
 
 # meta keys of an mmengine training checkpoint that hold plain values only
 META_KEYS = ('epoch', 'iter', 'seed', 'experiment_name', 'mmengine_version', 'dataset_meta')

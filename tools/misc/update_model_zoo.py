@@ -270,9 +270,6 @@ def measure() -> Dict[str, dict]:
     for model in MODELS:
         for path in joint_configs(model['folder']):
             cfg = Config.fromfile(str(path))
-            loss = cfg.model.cls_head.get('loss_cls', {})
-            if isinstance(loss.get('class_weight'), dict):  # read from a pickle; not needed
-                loss.class_weight = None
             result = complexity(cfg)
             stats[path.stem] = dict(params=result['params'], flops=result['flops'],
                                     shape=result['shape'])

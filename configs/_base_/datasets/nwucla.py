@@ -16,4 +16,5 @@ val_dataloader = dict(
     batch_size=32, dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
 test_dataloader = dict(
     batch_size=32,
-    dataset=dict(ann_file=ann_file, split='val', pipeline=dict(steps, sample=dict(clip_len=clip_len, num_clips=1))))
+    dataset=dict(ann_file=ann_file, split='val',
+                 pipeline=dict(steps, sample=dict(clip_len=clip_len, num_clips=1))))

@@ -9,11 +9,10 @@ _base_ = [
     '../../_base_/models/stgcn.py',
 ]
 
-# class-balanced weights from the train split, computed when the model is built
-focal_loss = dict(
-    type='FocalLoss', gamma=2.0,
-    class_weight=dict(ann_file={{_base_.ann_file}}, split='train', num_classes=120,
-                      beta=0.9999))
+# class-balanced weights from the training set's class counts, set when training starts
+# (ClassCountsHook) and saved with the model
+focal_loss = dict(type='FocalLoss', gamma=2.0, class_weight='balanced', num_classes=120,
+                  beta=0.9999)
 model = dict(
     backbone=dict(num_person=1),
     cls_head=dict(num_classes=120, loss_cls=focal_loss))

@@ -20,7 +20,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from tqdm import tqdm
 
-from mmskel.datasets.io import RestrictedUnpickler, dump_annotations
+from mmskel.datasets.io import dump_annotations
+from mmskel.utils.safe_pickle import RestrictedUnpickler
 from .report import head_lines, tail_lines, write_log
 
 SPLITS = ('train', 'val')

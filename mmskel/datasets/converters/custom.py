@@ -27,10 +27,11 @@ from tqdm import tqdm
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import LAYOUTS, Layout, get_layout
 from mmskel.utils import atomic_open
+from mmskel.utils.package_files import package_path
 from .report import head_lines, tail_lines, write_log
 
 EXTENSIONS = ('.npy', '.npz', '.json', '.csv')
-CONFIG_BASE = Path(__file__).resolve().parents[3] / 'configs' / '_base_'
+CONFIG_BASE = package_path('configs/_base_')
 
 
 class SkipSample(Exception):
@@ -300,7 +301,8 @@ def write_starter_config(out: Path, layout: Union[str, dict], samples: List[dict
     path = f'{out}.config.py'
     scores = ' + scores' if in_channels > keypoint.shape[-1] else ''
     text = f'''# Starter config written by tools/data/custom/convert_custom.py for {Path(out).name}:
-# ST-GCN, {num_classes} classes, {keypoint.shape[-1]}D keypoints{scores}, up to {num_person} person(s).
+# ST-GCN, {num_classes} classes, {keypoint.shape[-1]}D keypoints{scores},
+# up to {num_person} person(s).
 _base_ = [{str(CONFIG_BASE / 'default_runtime.py')!r},
           {str(CONFIG_BASE / 'schedules' / 'sgd_cosine_80e.py')!r}]
 

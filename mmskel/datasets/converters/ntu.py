@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from mmskel.datasets.converters.ntu_parse import (NUM_JOINTS, SkeletonSequence, SkipSample,
-                                                   parse_name, read_skeleton)
+                                                  parse_name, read_skeleton)
 from mmskel.datasets.io import dump_annotations
 from .parallel import map_files
 from .report import head_lines, tail_lines, write_log

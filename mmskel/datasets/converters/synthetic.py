@@ -219,8 +219,8 @@ def _sit(reverse: bool) -> Callable:
 def _kick(c: Clip, m: Motion) -> None:
     start, duration = c.window(30)
     m.leg('right', flex=min(75 * c.amp, 95) * bump(c.t, start + .15 * duration, .7 * duration),
-          knee=70 * (bump(c.t, start, .5 * duration) + bump(c.t, start + .5 * duration,
-                                                          .5 * duration)))
+          knee=70 * (bump(c.t, start, .5 * duration)
+                     + bump(c.t, start + .5 * duration, .5 * duration)))
     env = bump(c.t, start - 5, duration + 10)
     for side in ('left', 'right'):
         m.arm(side, abd=20 * env, elbow=20 * env)

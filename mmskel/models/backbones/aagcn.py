@@ -11,8 +11,7 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import build_data_bn, normalize_input
-from ..layers import AAGCNBlock, UnitAAGCN
+from ..layers import AAGCNBlock, UnitAAGCN, build_data_bn, normalize_input
 from .stages import check_channels, stage_plan
 
 

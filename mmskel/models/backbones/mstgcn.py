@@ -10,8 +10,8 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import build_data_bn, normalize_input
-from ..layers import BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN
+from ..layers import (BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN, build_data_bn,
+                      normalize_input)
 from .stages import check_channels, stage_plan
 
 

@@ -9,8 +9,7 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import (MultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
-                      normalize_input)
+from ..layers import MultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn, normalize_input
 from .stages import check_channels, stage_plan
 
 

@@ -1,3 +1,4 @@
+from .base_head import BaseHead
 from .gcn_head import GCNHead
 
-__all__ = ['GCNHead']
+__all__ = ['BaseHead', 'GCNHead']

@@ -4,9 +4,8 @@ from .data_bn import build_data_bn, normalize_input
 from .gcn import UnitGCN
 from .msagcn import (MSAGC, TMST, EdgeConv, FrameAttention, FrameGate, GatedTemporalConv,
                      GlobalContextGraph, JointPairAttention)
-from .mstgcn import (BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN,
-                     SubGraphConv)
-from .msg3d import MSG3DBlock, MSGCN, MultiWindowMSG3DBlock, STMSGCN, UnfoldTemporalWindows
+from .msg3d import MSGCN, STMSGCN, MSG3DBlock, MultiWindowMSG3DBlock, UnfoldTemporalWindows
+from .mstgcn import BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN, SubGraphConv
 from .tcn import MultiScaleTCN, MultiScaleTemporalConv, UnitTCN, block_residual
 
 __all__ = [

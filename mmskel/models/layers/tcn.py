@@ -38,13 +38,13 @@ class UnitTCN(nn.Module):
         return self.drop(self.bn(self.conv(x)))
 
 
-
 def block_residual(in_channels: int, out_channels: int, stride: int = 1) -> nn.Module:
     """The residual path of a GCN block: the identity, or a strided 1x1 :class:`UnitTCN` (conv +
     BN) where the channels or the frame count change."""
     if in_channels == out_channels and stride == 1:
         return nn.Identity()
     return UnitTCN(in_channels, out_channels, kernel_size=1, stride=stride)
+
 
 def _branch(in_channels: int, channels: int, last: nn.Module) -> nn.Sequential:
     """1x1 conv -> BN -> ReLU -> ``last``: one branch of :class:`MultiScaleTCN`."""

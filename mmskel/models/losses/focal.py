@@ -31,30 +31,22 @@ def class_balanced_weights(counts: Sequence[int], beta: float = 0.9999) -> np.nd
     return weights * present.sum() / weights.sum()
 
 
-def class_counts(ann_file: str, split: str, num_classes: int) -> np.ndarray:
-    """Samples per class in ``split`` of an annotation pickle."""
-    from mmskel.datasets.io import load_annotations
-    data = load_annotations(ann_file)
-    names = set(data['split'][split]) if split else None
-    labels = [s['label'] for s in data['annotations'] if names is None or s['frame_dir'] in names]
-    if labels and max(labels) >= num_classes:
-        raise ValueError(f'{ann_file}: label {max(labels)} in split {split!r} is not below '
-                         f'num_classes={num_classes}')
-    return np.bincount(np.asarray(labels, dtype=np.int64), minlength=num_classes)
-
-
 @MODELS.register_module()
 class FocalLoss(nn.Module):
     """Focal loss ``-w_y (1 - p_y)^gamma log p_y`` (Lin et al., ICCV 2017), averaged over the
     batch, with optional class weights.
 
-    ``class_weight`` is a list of weights, or a dict that computes class-balanced weights
-    (:func:`class_balanced_weights`) from the training split of an annotation pickle when the
-    model is built: ``dict(ann_file=..., split='train', num_classes=60, beta=0.9999)``.
+    ``class_weight='balanced'`` weighs classes by the effective number of their training samples
+    (:func:`class_balanced_weights`). Building the loss reads no data: the weights are computed
+    from the training set's class counts when training starts (``ClassCountsHook``, in every
+    config's runtime, calls :meth:`set_class_counts`), and they are saved in checkpoints with the
+    model (a persistent buffer), so a trained model carries the weights it trained with.
 
     Args:
         gamma (float): Focusing parameter; 0 gives (weighted) cross entropy. Defaults to 2.
-        class_weight (Sequence[float] | dict, optional): Weight per class, or how to compute it.
+        class_weight (Sequence[float] | str, optional): Weight per class, or ``'balanced'``.
+        num_classes (int, optional): Number of classes; needed with ``'balanced'``.
+        beta (float): ``beta`` of the class-balanced weights. Defaults to 0.9999.
         loss_weight (float): Factor on the loss. Defaults to 1.
 
     Shape:
@@ -62,21 +54,42 @@ class FocalLoss(nn.Module):
     """
 
     def __init__(self, gamma: float = 2.0,
-                 class_weight: Optional[Union[Sequence[float], dict]] = None,
+                 class_weight: Optional[Union[Sequence[float], str]] = None,
+                 num_classes: Optional[int] = None, beta: float = 0.9999,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
-        if isinstance(class_weight, dict):
-            cfg = dict(class_weight)
-            beta = cfg.pop('beta', 0.9999)
-            class_weight = class_balanced_weights(class_counts(**cfg), beta)
-        self.gamma, self.loss_weight = gamma, loss_weight
-        weight = None if class_weight is None else torch.tensor(np.asarray(class_weight),
-                                                                dtype=torch.float32)
-        self.register_buffer('class_weight', weight, persistent=False)
+        self.gamma, self.beta, self.loss_weight = gamma, beta, loss_weight
+        self.balanced = class_weight == 'balanced'
+        if self.balanced:
+            if not num_classes:
+                raise ValueError("FocalLoss(class_weight='balanced') needs num_classes")
+            weight = torch.zeros(num_classes)  # zeros until set_class_counts fills them
+        elif isinstance(class_weight, str):
+            raise ValueError(f"FocalLoss: class_weight is a list of weights or 'balanced', got "
+                             f'{class_weight!r}')
+        else:
+            weight = None if class_weight is None else torch.tensor(np.asarray(class_weight),
+                                                                    dtype=torch.float32)
+        self.register_buffer('class_weight', weight)
+
+    def set_class_counts(self, counts: Sequence[int]) -> None:
+        """Compute the class-balanced weights from the training samples per class."""
+        if not self.balanced:
+            return
+        if len(counts) != len(self.class_weight):
+            raise ValueError(f'FocalLoss: {len(counts)} class counts for '
+                             f'{len(self.class_weight)} classes')
+        weights = class_balanced_weights(counts, self.beta)
+        self.class_weight.copy_(torch.as_tensor(weights, dtype=torch.float32))
 
     def forward(self, cls_score: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
         log_prob = F.log_softmax(cls_score.float(), dim=-1).gather(1, label[:, None])[:, 0]
         loss = -(1 - log_prob.exp()).pow(self.gamma) * log_prob
         if self.class_weight is not None:
+            if self.balanced and not self.class_weight.any():
+                raise RuntimeError(
+                    "FocalLoss(class_weight='balanced'): the weights are not set; they come from "
+                    'the training set when training starts (ClassCountsHook, in '
+                    'configs/_base_/default_runtime.py) or from set_class_counts(counts)')
             loss = loss * self.class_weight[label]
         return self.loss_weight * loss.mean()

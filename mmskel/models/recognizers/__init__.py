@@ -1,3 +1,4 @@
+from .base import BaseRecognizer
 from .recognizer_gcn import RecognizerGCN
 
-__all__ = ['RecognizerGCN']
+__all__ = ['BaseRecognizer', 'RecognizerGCN']

@@ -64,6 +64,7 @@ def test_label_pickle_refuses_code(babel_release):
         load_babel_labels(babel_release / 'train_label_60.pkl')
 
 
+@pytest.mark.integration
 def test_cli_stores_class_names(babel_release, tmp_path):
     label_map = tmp_path / 'action_label_2_idx.json'
     label_map.write_text(json.dumps({f'action {i}': i for i in range(150)}))

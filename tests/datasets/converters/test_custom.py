@@ -5,8 +5,8 @@ import pytest
 import torch
 from mmengine import Config
 
-from mmskel.datasets.converters.custom import (convert_custom, format_summary,
-                                               load_keypoint_file, split_samples)
+from mmskel.datasets.converters.custom import (convert_custom, format_summary, load_keypoint_file,
+                                               split_samples)
 from mmskel.datasets.io import load_annotations
 from mmskel.registry import DATASETS, MODELS
 from mmskel.structures import get_layout
@@ -31,8 +31,8 @@ def test_every_format_reads_back(tmp_path):
     (root / 'clap' / 'e.json').write_text(json.dumps(dict(keypoint=two.tolist(),
                                                           keypoint_score=score.tolist())))
     csv = root / 'clap' / 'd.csv'
-    csv.write_text('x0,y0\n' + '\n'.join(','.join(map(repr, row)) for row in
-                                        one.reshape(6, -1).tolist()))
+    rows = one.reshape(6, -1).tolist()
+    csv.write_text('x0,y0\n' + '\n'.join(','.join(map(repr, row)) for row in rows))
     summary = convert_custom(root, tmp_path / 'out' / 'mine.pkl', 'coco', split_by='regex:^d$',
                              img_shape=(100, 100), progress=False)
     data = load_annotations(str(tmp_path / 'out' / 'mine.pkl'))

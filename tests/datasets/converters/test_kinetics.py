@@ -3,11 +3,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from mmskel.datasets.converters.kinetics import (convert_kinetics, format_summary,
-                                                 load_kinetics_json)
-from mmskel.datasets.io import load_annotations
 from conftest import shared_path
+
+from mmskel.datasets.converters.kinetics import convert_kinetics, format_summary, load_kinetics_json
+from mmskel.datasets.io import load_annotations
 
 VAL_IDS = {'__NrybzYzUg': 0, '__PYrzYbzKE': 173, '__U_scuxNlQ': 58, '__lt03EF4ao': 208,
            '__u6odV5hrI': 207, '__vOysOPoCY': 207, '__vzEs2wzdQ': 335}

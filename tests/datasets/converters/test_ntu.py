@@ -7,12 +7,12 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 import pytest
+from conftest import REPO, shared_path
 
 from mmskel.datasets.converters.ntu import (align_sequence, center_sequence, convert_ntu,
                                             format_summary, load_ntu_sample, read_meta)
 from mmskel.datasets.converters.ntu_parse import SkipSample, read_skeleton
 from mmskel.datasets.io import load_annotations
-from conftest import REPO, shared_path
 
 REAL = {'S001C001P001R001A011': 82, 'S001C003P008R002A058': 70, 'S002C001P003R001A003': 100,
         'S003C001P015R001A034': 71, 'S004C002P003R001A017': 124}
@@ -70,8 +70,8 @@ def test_parser_matches_file_text():
             assert body.frames.tolist() == [f for f, _ in rows]
             np.testing.assert_array_equal(body.joints, np.stack([j for _, j in rows]))
     a058 = read_skeleton(_real_root() / 'S001C003P008R002A058.skeleton')
-    assert [(b.body_id, len(b.frames)) for b in a058.bodies] == [('72057594037944738', 70),
-                                                                  ('72057594037944734', 70)]
+    assert [(b.body_id, len(b.frames)) for b in a058.bodies] == [
+        ('72057594037944738', 70), ('72057594037944734', 70)]
     np.testing.assert_array_equal(a058.bodies[0].joints[0, 0], np.float32([0.7201789, 0.1647426,
                                                                            3.561895]))
 
@@ -282,6 +282,7 @@ def test_missing_lists_are_packaged():
     assert len(read_meta('label_map_ntu120.txt')) == 120
 
 
+@pytest.mark.integration
 def test_cli(tmp_path):
     root = _real_root()
     result = subprocess.run(

@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from mmskel.datasets.converters.synthetic import (CLASSES, JOINT, TWO_PERSON,
-                                                  generate_synthetic)
+from mmskel.datasets.converters.synthetic import CLASSES, JOINT, TWO_PERSON, generate_synthetic
 from mmskel.datasets.io import load_annotations
 from mmskel.structures.layouts import get_layout
 

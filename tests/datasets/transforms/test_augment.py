@@ -118,8 +118,8 @@ def test_negative_parameters_are_refused():
     assert repr(RandomScale((0.1, 0.2))) == 'RandomScale(scale=(0.1, 0.2))'
 
 
-def test_training_through_the_authors_nwucla_augmentation_lowers_the_loss(train_losses,
-                                                                           loss_falls):
+def test_training_through_the_authors_nwucla_augmentation_lowers_the_loss(
+        train_losses, loss_falls):
     """The steps of the CTR-GCN / MSA-GCN NW-UCLA configs before the features: centre without
     turning, rotate about x and y by up to 60 degrees, scale each axis onto [-1, 1]."""
     model = dict(

@@ -88,6 +88,7 @@ def test_prenormalize3d_canonical_pose_on_real_sample(sample):
     # a rigid motion: every bone keeps its length in every frame
     np.testing.assert_allclose(bone_lengths(x), bone_lengths(raw), atol=1e-5)
     # ... and no reflection: the handedness of (spine, shoulders, hip->left hip) is kept
+
     def triple(k):
         return np.linalg.det(np.stack([k[0, 0, SPINE] - k[0, 0, HIP],
                                        k[0, 0, R_SHOULDER] - k[0, 0, L_SHOULDER],
@@ -165,8 +166,8 @@ def test_prenormalize2d_maps_image_corners():
     # without img_shape the default (1080, 1920) is used
     out = PreNormalize2D()(dict(keypoint=np.array([[[[1920, 0]]]], np.float32)))['keypoint']
     np.testing.assert_allclose(out[0, 0, 0], [1, -1])
-    out = PreNormalize2D(img_shape=(100, 200))(dict(keypoint=np.array([[[[50, 75]]]],
-                                                                       np.float32)))
+    keypoint = np.array([[[[50, 75]]]], np.float32)
+    out = PreNormalize2D(img_shape=(100, 200))(dict(keypoint=keypoint))
     np.testing.assert_allclose(out['keypoint'][0, 0, 0], [-0.5, 0.5])
 
 
@@ -190,8 +191,8 @@ def test_min_max_normalize_maps_each_axis_onto_the_range(nwucla_root):
     flat = joints.reshape(-1, 3).astype(np.float64)
     expected = (flat - flat.min(0)) / (flat.max(0) - flat.min(0)) * 2 - 1
     np.testing.assert_allclose(person, expected, atol=1e-5)
-    flat_z = dict(sample, keypoint=np.concatenate([joints[..., :2], np.full_like(joints[..., :1],
-                                                                               2.)], -1)[None])
+    z = np.full_like(joints[..., :1], 2.)
+    flat_z = dict(sample, keypoint=np.concatenate([joints[..., :2], z], -1)[None])
     out = MinMaxNormalize(0, 10)(flat_z)['keypoint'][0]
     assert out[..., :2].min() == pytest.approx(0) and out[..., :2].max() == pytest.approx(10)
     np.testing.assert_array_equal(out[..., 2], 2.)  # no extent: left as it is
