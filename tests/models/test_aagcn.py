@@ -5,7 +5,7 @@ import torch
 from mmengine.config import Config
 
 from mmskel.models.backbones import AAGCN
-from mmskel.models.layers import UnitAAGCN
+from mmskel.models.backbones.aagcn import UnitAAGCN
 from mmskel.registry import MODELS
 
 pytestmark = pytest.mark.usefixtures('registries', 'one_thread')

@@ -6,7 +6,8 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmskel.models.layers import CTRGC, MultiScaleTemporalConv, UnitCTRGCN
+from mmskel.models.backbones.ctrgcn import CTRGC, UnitCTRGCN
+from mmskel.models.layers import ResidualMultiScaleTCN
 from mmskel.registry import MODELS
 from mmskel.utils import register_all_modules
 
@@ -103,12 +104,12 @@ def test_unit_ctrgcn_and_temporal_conv_shapes():
     assert unit.A is not A and torch.equal(unit.A.data, A)  # learnable copy of the graph
     assert unit.alpha.item() == 0 and unit.bn.weight[0].item() == pytest.approx(1e-6)
     assert unit(torch.randn(2, 4, 9, 6)).shape == (2, 12, 9, 6)
-    tcn = MultiScaleTemporalConv(64, 66, kernel_size=5, stride=2, dilations=(1, 2),
-                                 residual=False)
+    tcn = ResidualMultiScaleTCN(64, 66, kernel_size=5, stride=2, dilations=(1, 2),
+                                residual=False)
     assert [b[0].out_channels for b in tcn.branches] == [16, 16, 16, 18]
     assert tcn(torch.randn(2, 64, 10, 5)).shape == (2, 66, 5, 5)
-    with_res = MultiScaleTemporalConv(8, 16, kernel_size=3, dilations=(1, 2, 3, 4), stride=2,
-                                      residual=True)
+    with_res = ResidualMultiScaleTCN(8, 16, kernel_size=3, dilations=(1, 2, 3, 4), stride=2,
+                                     residual=True)
     assert with_res(torch.randn(1, 8, 10, 5)).shape == (1, 16, 5, 5)
     assert [k for k in with_res.state_dict() if k.startswith('residual')][:2] == [
         'residual.conv.weight', 'residual.conv.bias']

@@ -9,8 +9,9 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from mmskel.models.backbones import MSG3D
+from mmskel.models.backbones.msg3d import UnfoldTemporalWindows
 from mmskel.models.graphs import Graph, k_hop_adjacency, multiscale_adjacency
-from mmskel.models.layers import MultiScaleTemporalConv, UnfoldTemporalWindows
+from mmskel.models.layers import ResidualMultiScaleTCN
 from mmskel.registry import MODELS
 from mmskel.utils import register_all_modules
 
@@ -161,11 +162,11 @@ def test_unfold_temporal_windows_matches_nn_unfold(stride, dilation):
 
 
 def test_mstcn_branch_widths_and_residual():
-    tcn = MultiScaleTemporalConv(96, 192, stride=2)
+    tcn = ResidualMultiScaleTCN(96, 192, stride=2)
     assert [b[0].out_channels for b in tcn.branches] == [32] * 6
     assert tcn(torch.randn(2, 96, 9, 4)).shape == (2, 192, 5, 4)
-    assert isinstance(MultiScaleTemporalConv(64, 64).residual, nn.Identity)
-    assert [b[0].out_channels for b in MultiScaleTemporalConv(64, 64).branches] == [10] * 5 + [14]
+    assert isinstance(ResidualMultiScaleTCN(64, 64).residual, nn.Identity)
+    assert [b[0].out_channels for b in ResidualMultiScaleTCN(64, 64).branches] == [10] * 5 + [14]
 
 
 @pytest.mark.parametrize('layout,persons,joints,out_shape', [

@@ -6,9 +6,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from mmskel.models.backbones.mstgcn import MSTGCN
-from mmskel.models.layers import HierarchicalGCN, HierarchicalTCN
-from mmskel.models.layers.mstgcn import hierarchical
+from mmskel.models.backbones.mstgcn import MSTGCN, HierarchicalGCN, HierarchicalTCN, hierarchical
 from mmskel.registry import MODELS
 
 pytestmark = pytest.mark.usefixtures('registries', 'one_thread')

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmskel.models.layers import MultiScaleTCN
+from mmskel.models.layers import MixingMultiScaleTCN
 from mmskel.registry import MODELS
 from mmskel.structures import get_layout
 from mmskel.utils import register_all_modules
@@ -17,11 +17,11 @@ STGCNPP_HAND = dict(
 
 
 def test_multiscale_tcn_branches_and_shapes():
-    tcn = MultiScaleTCN(64, 64, stride=2)
+    tcn = MixingMultiScaleTCN(64, 64, stride=2)
     assert [b[0].out_channels if isinstance(b, torch.nn.Sequential) else b.out_channels
             for b in tcn.branches] == [14, 10, 10, 10, 10, 10]
     assert tcn(torch.randn(2, 64, 16, 21)).shape == (2, 64, 8, 21)
-    assert MultiScaleTCN(64, 128)(torch.randn(1, 64, 9, 5)).shape == (1, 128, 9, 5)
+    assert MixingMultiScaleTCN(64, 128)(torch.randn(1, 64, 9, 5)).shape == (1, 128, 9, 5)
 
 
 def hand_sequence(frames: int = 48, curl_speed: float = 1.0) -> np.ndarray:

@@ -1,6 +1,8 @@
 """CTR-GCN backbone (Chen, Zhang, Yuan, Li, Deng and Hu, "Channel-wise Topology Refinement
 Graph Convolution for Skeleton-Based Action Recognition", ICCV 2021), in pyskl's and mmaction2
-1.x's structure and parameter names so that their checkpoints load with ``strict=True``."""
+1.x's structure and parameter names so that their checkpoints load with ``strict=True``:
+:class:`CTRGC`, :class:`UnitCTRGCN` (``unit_ctrgcn``), the block and the backbone; their ``MSTCN``
+is :class:`~mmskel.models.layers.ResidualMultiScaleTCN`."""
 from typing import Optional, Sequence
 
 import torch
@@ -9,10 +11,80 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import (MultiScaleTemporalConv, UnitCTRGCN, block_residual, build_data_bn,
-                      normalize_input)
-from ..layers.ctrgcn import init_convs_and_norms
+from ..layers import ResidualMultiScaleTCN, block_residual, build_data_bn, normalize_input
+from ..layers.init import init_conv_bn
 from .stages import stage_plan
+
+
+class CTRGC(nn.Module):
+    """Channel-wise topology refinement graph convolution for one adjacency subset.
+
+    Two 1x1 convolutions (``conv1``, ``conv2``) reduce the time-averaged features to R
+    channels; ``tanh`` of their pairwise joint differences, lifted to C' channels by ``conv4``
+    and scaled by ``alpha``, refines the shared topology A into one topology per channel and
+    sample, which aggregates the ``conv3`` features.
+
+    Args:
+        in_channels (int): Input channels C.
+        out_channels (int): Output channels C'.
+        rel_reduction (int): R = C / rel_reduction (R = 8 when C <= 16). Defaults to 8.
+
+    Shape:
+        x: [N, C, T, V], A: [V, V] -> [N, C', T, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, rel_reduction: int = 8) -> None:
+        super().__init__()
+        rel_channels = 8 if in_channels <= 16 else in_channels // rel_reduction
+        self.conv1 = nn.Conv2d(in_channels, rel_channels, 1)
+        self.conv2 = nn.Conv2d(in_channels, rel_channels, 1)
+        self.conv3 = nn.Conv2d(in_channels, out_channels, 1)
+        self.conv4 = nn.Conv2d(rel_channels, out_channels, 1)
+        self.tanh = nn.Tanh()
+
+    def forward(self, x: torch.Tensor, A: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
+        q, k = self.conv1(x).mean(-2), self.conv2(x).mean(-2)  # N, R, V
+        relation = self.tanh(q.unsqueeze(-1) - k.unsqueeze(-2))  # N, R, V, V
+        topology = self.conv4(relation) * alpha + A[None, None]  # N, C', V, V
+        return torch.einsum('ncuv,nctu->nctv', topology, self.conv3(x))
+
+
+class UnitCTRGCN(nn.Module):
+    """CTR-GC over K adjacency subsets, summed, then BN, residual and ReLU (``unit_ctrgcn``).
+
+    The shared topology ``A`` is a learnable parameter initialised from the graph; ``alpha``
+    (initially 0) scales the channel-wise refinements of every subset.
+
+    Args:
+        in_channels (int): Input channels C.
+        out_channels (int): Output channels C'.
+        A (torch.Tensor): Adjacency [K, V, V].
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor) -> None:
+        super().__init__()
+        self.convs = nn.ModuleList(CTRGC(in_channels, out_channels) for _ in range(A.size(0)))
+        if in_channels != out_channels:
+            self.down = nn.Sequential(nn.Conv2d(in_channels, out_channels, 1),
+                                      nn.BatchNorm2d(out_channels))
+        else:
+            self.down = nn.Identity()
+        self.A = nn.Parameter(A.clone())
+        self.alpha = nn.Parameter(torch.zeros(1))
+        self.bn = nn.BatchNorm2d(out_channels)
+        self.relu = nn.ReLU()
+
+    def init_weights(self) -> None:
+        """The paper's initialisation; the output BN starts near zero (weight 1e-6)."""
+        init_conv_bn(self)
+        nn.init.constant_(self.bn.weight, 1e-6)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = sum(conv(x, self.A[k], self.alpha) for k, conv in enumerate(self.convs))
+        return self.relu(self.bn(y) + self.down(x))
 
 
 class CTRGCNBlock(nn.Module):
@@ -38,9 +110,9 @@ class CTRGCNBlock(nn.Module):
                  dilations: Sequence[int] = (1, 2), tcn_dropout: float = 0.) -> None:
         super().__init__()
         self.gcn1 = UnitCTRGCN(in_channels, out_channels, A)
-        self.tcn1 = MultiScaleTemporalConv(out_channels, out_channels, kernel_size, stride=stride,
-                                           dilations=dilations, residual=False,
-                                           dropout=tcn_dropout)
+        self.tcn1 = ResidualMultiScaleTCN(out_channels, out_channels, kernel_size, stride=stride,
+                                          dilations=dilations, residual=False,
+                                          dropout=tcn_dropout)
         self.relu = nn.ReLU()
         self.has_residual = residual
         self.residual = block_residual(in_channels, out_channels, stride) if residual \
@@ -49,7 +121,7 @@ class CTRGCNBlock(nn.Module):
     def init_weights(self) -> None:
         """The paper's initialisation of both units; the residual keeps PyTorch's default."""
         self.gcn1.init_weights()
-        init_convs_and_norms(self.tcn1)
+        init_conv_bn(self.tcn1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         res = self.residual(x) if self.has_residual else 0

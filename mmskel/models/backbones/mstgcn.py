@@ -1,7 +1,13 @@
 """MST-GCN backbone (Chen, Li, Yang, Li and Liu, "Multi-Scale Spatial Temporal Graph
 Convolutional Network for Skeleton-Based Action Recognition", AAAI 2021), in the structure and
 parameter names of the official code (github.com/czhaneva/MST-GCN, ``model/AEMST_GCN.py``) so
-that its checkpoints load with ``strict=True`` (its ``fc.*`` go to the head's ``fc.*``)."""
+that its checkpoints load with ``strict=True`` (its ``fc.*`` go to the head's ``fc.*``).
+
+The blocks are named after the official ``model/layers.py``: ``SpatialGraphCov`` ->
+:class:`SubGraphConv`, ``MS_GCN_layer`` -> :class:`HierarchicalGCN`, ``MS_TCN_layer`` ->
+:class:`HierarchicalTCN`, ``Basic_GCN_layer`` ->
+:class:`BasicGCNLayer`, ``Basic_TCN_layer`` -> :class:`BasicTCNLayer`.
+"""
 from typing import List, Optional, Sequence, Union
 
 import torch
@@ -10,9 +16,199 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import (BasicGCNLayer, BasicTCNLayer, HierarchicalGCN, HierarchicalTCN, build_data_bn,
-                      normalize_input)
+from ..layers import build_data_bn, normalize_input
 from .stages import check_channels, stage_plan
+
+
+def shortcut(in_channels: int, out_channels: int, stride: int = 1,
+             residual: bool = True) -> Optional[nn.Module]:
+    """The residual branch of an MST-GCN layer: None (no residual), identity, or a strided
+    1x1 convolution with BN when the shape changes."""
+    if not residual:
+        return None
+    if in_channels == out_channels and stride == 1:
+        return nn.Identity()
+    return nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=(stride, 1)),
+                         nn.BatchNorm2d(out_channels))
+
+
+def hierarchical(x: torch.Tensor, branches: nn.ModuleList, chain: bool) -> torch.Tensor:
+    """Res2Net-style multi-scale processing: split the channels into ``len(branches)`` equal
+    groups; with ``chain`` each group is added to the previous group's output before its branch,
+    so later groups see ever larger receptive fields.
+
+    Shape:
+        x: [N, C, T, V] -> the concatenated branch outputs.
+    """
+    outputs: List[torch.Tensor] = []
+    for part, branch in zip(x.chunk(len(branches), dim=1), branches):
+        outputs.append(branch(part + outputs[-1] if chain and outputs else part))
+    return torch.cat(outputs, dim=1)
+
+
+def check_divisible(channels: int, scale: int, name: str) -> None:
+    if channels % scale:
+        raise ValueError(f'{name}: {channels} channels cannot be split into {scale} equal '
+                         'groups; use a channel count divisible by the scale')
+
+
+class SubGraphConv(nn.Module):
+    """Graph convolution with a learnable, unconstrained adjacency ``A + PA`` (``PA`` starts
+    equal to the skeleton adjacency; the official ``SpatialGraphCov``).
+
+    Args:
+        in_channels (int): Input channels C.
+        out_channels (int): Output channels C'.
+        A (torch.Tensor): Adjacency [K, V, V].
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor) -> None:
+        super().__init__()
+        self.num_subsets = A.size(0)
+        self.gcn = nn.Conv2d(in_channels, out_channels * self.num_subsets, 1)
+        self.PA = nn.Parameter(A.clone())
+        self.register_buffer('A', A.clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, _, t, v = x.shape
+        x = self.gcn(x).view(n, self.num_subsets, -1, t, v)
+        return torch.einsum('nkctv,kvw->nctw', x, self.A + self.PA)
+
+
+class HierarchicalGCN(nn.Module):
+    """Multi-scale spatial graph convolution (MS-GC): BN, then ``s_scale`` channel groups, each
+    a :class:`SubGraphConv` with BN; within a stage (C == C') each group also receives the
+    previous group's output, so the last group aggregates over ``s_scale`` hops. Residual, ReLU.
+
+    Args:
+        in_channels (int): Input channels C, divisible by ``s_scale``.
+        out_channels (int): Output channels C', divisible by ``s_scale``.
+        A (torch.Tensor): Adjacency [K, V, V].
+        s_scale (int): Number of channel groups. Defaults to 4.
+        residual (bool): Add the layer residual. Defaults to True.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, s_scale: int = 4,
+                 residual: bool = True) -> None:
+        super().__init__()
+        check_divisible(in_channels, s_scale, 'HierarchicalGCN input')
+        check_divisible(out_channels, s_scale, 'HierarchicalGCN output')
+        self.chain = in_channels == out_channels  # the official 'basic' mode; 'stage' otherwise
+        self.bn_in = nn.BatchNorm2d(in_channels)
+        self.conv_bn = nn.ModuleList(
+            nn.Sequential(SubGraphConv(in_channels // s_scale, out_channels // s_scale, A),
+                          nn.BatchNorm2d(out_channels // s_scale)) for _ in range(s_scale))
+        self.residual = shortcut(in_channels, out_channels, residual=residual)
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = 0 if self.residual is None else self.residual(x)
+        return self.act(hierarchical(self.bn_in(x), self.conv_bn, self.chain) + res)
+
+
+class HierarchicalTCN(nn.Module):
+    """Multi-scale temporal convolution (MT-C): ``t_scale`` channel groups, each a
+    (``kernel_size`` x 1) temporal convolution with BN; without temporal stride each group also
+    receives the previous group's output, so the temporal receptive field of the last group
+    spans ``t_scale * (kernel_size - 1) + 1`` frames. Residual, ReLU.
+
+    The official ``MS_TCN_layer`` also builds a ``bn_in`` that its forward never uses; it is
+    left out here (an unused parameter breaks distributed training) and its keys are dropped
+    when a checkpoint is loaded.
+
+    Args:
+        channels (int): Input and output channels C, divisible by ``t_scale``.
+        kernel_size (int): Temporal kernel size. Defaults to 9.
+        stride (int): Temporal stride. Defaults to 1.
+        t_scale (int): Number of channel groups. Defaults to 4.
+        residual (bool): Add the layer residual. Defaults to True.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C, T / stride, V].
+    """
+
+    def __init__(self, channels: int, kernel_size: int = 9, stride: int = 1, t_scale: int = 4,
+                 residual: bool = True) -> None:
+        super().__init__()
+        check_divisible(channels, t_scale, 'HierarchicalTCN')
+        self.chain = stride == 1
+        width, pad = channels // t_scale, (kernel_size - 1) // 2
+        self.conv_bn = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(width, width, (kernel_size, 1), padding=(pad, 0),
+                                    stride=(stride, 1)),
+                          nn.BatchNorm2d(width)) for _ in range(t_scale))
+        self.residual = shortcut(channels, channels, stride, residual)
+        self.act = nn.ReLU()
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        for key in [k for k in state_dict if k.startswith(f'{prefix}bn_in.')]:
+            state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = 0 if self.residual is None else self.residual(x)
+        return self.act(hierarchical(x, self.conv_bn, self.chain) + res)
+
+
+class BasicGCNLayer(nn.Module):
+    """Single-scale graph convolution of the first block: :class:`SubGraphConv`, BN, residual,
+    ReLU (the official ``Basic_GCN_layer``).
+
+    Args:
+        in_channels (int): Input channels C.
+        out_channels (int): Output channels C'.
+        A (torch.Tensor): Adjacency [K, V, V].
+        residual (bool): Add the layer residual. Defaults to False.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C', T, V].
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor,
+                 residual: bool = False) -> None:
+        super().__init__()
+        self.conv = SubGraphConv(in_channels, out_channels, A)
+        self.bn = nn.BatchNorm2d(out_channels)
+        self.residual = shortcut(in_channels, out_channels, residual=residual)
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = 0 if self.residual is None else self.residual(x)
+        return self.act(self.bn(self.conv(x)) + res)
+
+
+class BasicTCNLayer(nn.Module):
+    """Single-scale temporal convolution of the first block: (``kernel_size`` x 1) convolution,
+    BN, residual, ReLU (the official ``Basic_TCN_layer``).
+
+    Args:
+        channels (int): Input and output channels C.
+        kernel_size (int): Temporal kernel size. Defaults to 9.
+        stride (int): Temporal stride. Defaults to 1.
+        residual (bool): Add the layer residual. Defaults to False.
+
+    Shape:
+        x: [N, C, T, V] -> [N, C, T / stride, V].
+    """
+
+    def __init__(self, channels: int, kernel_size: int = 9, stride: int = 1,
+                 residual: bool = False) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, (kernel_size, 1),
+                              padding=((kernel_size - 1) // 2, 0), stride=(stride, 1))
+        self.bn = nn.BatchNorm2d(channels)
+        self.residual = shortcut(channels, channels, stride, residual)
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        res = 0 if self.residual is None else self.residual(x)
+        return self.act(self.bn(self.conv(x)) + res)
 
 
 class MSTGCNBlock(nn.Module):

@@ -9,7 +9,8 @@ from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from ..graphs import Graph
-from ..layers import MultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn, normalize_input
+from ..layers import (MixingMultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
+                      normalize_input)
 from .stages import check_channels, stage_plan
 
 
@@ -25,7 +26,7 @@ class STGCNBlock(nn.Module):
         adaptive (str, optional): Adjacency learning of :class:`UnitGCN`.
         gcn_with_res (bool): Residual inside the graph convolution. Defaults to False.
         tcn_type (str): ``'unit_tcn'`` (one 9-frame convolution) or ``'mstcn'``
-            (:class:`MultiScaleTCN`, ST-GCN++). Defaults to ``'unit_tcn'``.
+            (:class:`MixingMultiScaleTCN`, ST-GCN++). Defaults to ``'unit_tcn'``.
         tcn_dropout (float): Dropout of the temporal convolution. Defaults to 0.
 
     Shape:
@@ -42,8 +43,8 @@ class STGCNBlock(nn.Module):
         if tcn_type == 'unit_tcn':
             self.tcn = UnitTCN(out_channels, out_channels, 9, stride=stride, dropout=tcn_dropout)
         elif tcn_type == 'mstcn':
-            self.tcn = MultiScaleTCN(out_channels, out_channels, stride=stride,
-                                     dropout=tcn_dropout)
+            self.tcn = MixingMultiScaleTCN(out_channels, out_channels, stride=stride,
+                                           dropout=tcn_dropout)
         else:
             raise ValueError(f"tcn_type must be 'unit_tcn' or 'mstcn', got {tcn_type!r}")
         self.relu = nn.ReLU()

@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .init import init_conv_bn
+
 # names of checkpoint entries that the authors' modules hold but never use
 _UNUSED = {'MSAGC': ('alpha', ), 'JointPairAttention': ('bn.', ),
            'GlobalContextGraph': ('conv4.', ), 'FrameGate': ('bn.', )}
@@ -26,18 +28,6 @@ class _DropUnused:
             if name[len(prefix):].startswith(_UNUSED[type(self).__name__]):
                 state_dict.pop(name)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
-
-
-def _conv_init(module: nn.Module) -> None:
-    """Kaiming (fan-out) weights and zero bias for every Conv2d, unit BN: the authors' init."""
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            nn.init.kaiming_normal_(m.weight, mode='fan_out')
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.ones_(m.weight)
-            nn.init.zeros_(m.bias)
 
 
 def _relation(q: torch.Tensor, k: torch.Tensor, linear: nn.Linear) -> torch.Tensor:
@@ -170,7 +160,7 @@ class MSAGC(_DropUnused, nn.Module):
             nn.Conv2d(in_channels, out_channels, 1), nn.BatchNorm2d(out_channels))
         self.bn = nn.BatchNorm2d(out_channels)
         self.relu = nn.ReLU()
-        _conv_init(self)
+        init_conv_bn(self)
 
     def local_graphs(self, x: torch.Tensor) -> torch.Tensor:
         """Per-sample graphs of the four channel quarters: [N, K, C', T, V] -> [N, K, 4, V, V]."""
@@ -338,7 +328,7 @@ class TMST(nn.Module):
         branches.append(nn.Sequential(FrameGate(in_channels, mid, stride), nn.BatchNorm2d(mid)))
         self.branches = nn.ModuleList(branches)
         self.act = nn.ReLU()
-        _conv_init(self)
+        init_conv_bn(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.act(torch.cat([branch(x) for branch in self.branches], dim=1))

@@ -47,14 +47,15 @@ def block_residual(in_channels: int, out_channels: int, stride: int = 1) -> nn.M
 
 
 def _branch(in_channels: int, channels: int, last: nn.Module) -> nn.Sequential:
-    """1x1 conv -> BN -> ReLU -> ``last``: one branch of :class:`MultiScaleTCN`."""
+    """1x1 conv -> BN -> ReLU -> ``last``: one branch of :class:`MixingMultiScaleTCN`."""
     return nn.Sequential(nn.Conv2d(in_channels, channels, 1), nn.BatchNorm2d(channels),
                          nn.ReLU(), last)
 
 
-class MultiScaleTCN(nn.Module):
-    """Multi-scale temporal convolution of ST-GCN++ (pyskl's ``mstcn``; Duan et al., "PYSKL",
-    ACM MM 2022).
+class MixingMultiScaleTCN(nn.Module):
+    """Multi-scale temporal convolution whose concatenated branches are mixed by a 1x1
+    convolution, without a residual: ST-GCN++'s (pyskl's ``mstcn``; Duan et al., "PYSKL",
+    ACM MM 2022). :class:`ResidualMultiScaleTCN` is the MS-G3D / CTR-GCN kind.
 
     Parallel branches, each a 1x1 bottleneck then a dilated temporal convolution (kernel 3,
     dilations 1-4), a max-pool (kernel 3) or a plain strided 1x1 convolution; their outputs are
@@ -100,10 +101,10 @@ class MultiScaleTCN(nn.Module):
         return self.drop(self.bn(self.transform(x)))
 
 
-class MultiScaleTemporalConv(nn.Module):
-    """Multi-scale temporal convolution of MS-G3D and CTR-GCN (pyskl's and mmaction2 1.x's
-    ``MSTCN``; unlike ST-GCN++'s :class:`MultiScaleTCN` it has a residual and no mixing
-    convolution).
+class ResidualMultiScaleTCN(nn.Module):
+    """Multi-scale temporal convolution whose concatenated branches are summed with an optional
+    residual, without a mixing convolution: MS-G3D's and CTR-GCN's (pyskl's and mmaction2 1.x's
+    ``MSTCN``; CTR-GCN turns the residual off). :class:`MixingMultiScaleTCN` is ST-GCN++'s.
 
     Branches: for each dilation a 1x1 bottleneck (conv-BN-ReLU) then a dilated temporal
     convolution with BN; a bottleneck then a 3-frame max-pool and BN; a strided 1x1 convolution
