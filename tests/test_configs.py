@@ -95,6 +95,36 @@ def test_stream_variant_changes_only_feats(path: Path) -> None:
             {k: v for k, v in base_steps.items() if k != 'feats'}
 
 
+def pipeline_model_mismatches(cfg: Config) -> list:
+    """Where a loader's pipeline computes features in another layout than the model's graph, or
+    gives it another number of persons than the backbone takes."""
+    backbone, found = cfg.model.backbone, []
+    for loader in LOADERS:
+        for step in pipeline_steps(cfg[loader].dataset.pipeline):
+            if step.get('type') == 'GenSkeFeat' and \
+                    step.get('layout', 'nturgb+d') != backbone.graph_cfg.layout:
+                found.append(f'{loader}: layout {step.get("layout", "nturgb+d")}')
+            if step.get('type') == 'FormatGCNInput' and \
+                    step.get('num_person', 2) != backbone.get('num_person', 2):
+                found.append(f'{loader}: {step.get("num_person", 2)} persons')
+    return found
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
+def test_pipelines_feed_the_model_its_layout_and_persons(path: Path) -> None:
+    # a mismatch trains on scrambled joints, or fails late
+    assert pipeline_model_mismatches(Config.fromfile(str(path))) == []
+
+
+def test_layout_and_person_mismatches_are_found() -> None:
+    cfg = Config.fromfile(str(REPO / 'configs' / 'skeleton' / 'stgcn' /
+                              'stgcn_50e_nwucla_xview_keypoint_3d.py'))
+    cfg.model.backbone.graph_cfg.layout = 'nturgb+d'
+    cfg.model.backbone.num_person = 2
+    assert pipeline_model_mismatches(cfg) == [
+        f'{loader}: {what}' for loader in LOADERS for what in ('layout nw-ucla', '1 persons')]
+
+
 def test_config_names_follow_the_scheme() -> None:
     pattern = re.compile(r'^[a-z0-9+-]+_\d+e_[a-z0-9]+_[a-z]+_'
                          r'(keypoint|bone|keypoint_motion|bone_motion|limb)(_3d)?(_[a-z]+)?\.py$')
