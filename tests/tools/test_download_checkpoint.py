@@ -75,6 +75,22 @@ def test_test_tool_takes_a_url(tools, trained, published, file_server, tmp_path)
     assert top1 == pytest.approx(trained.val_top1()[2], abs=1e-9)
 
 
+def test_train_tool_starts_from_a_url(tools, published, file_server, tmp_path) -> None:
+    # load_from takes a path, URL or zoo name, as tools/test.py does; a missing file is named
+    url = file_server.add(published.name, published.read_bytes())
+    env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
+    tools.run(['tools/train.py', CONFIG, '--work-dir', tmp_path / 'work_dir', '--cfg-options',
+               *tools.options(max_epochs=1), f'load_from={url}'], cwd=tmp_path, env=env)
+    downloaded = tmp_path / 'home' / 'checkpoints' / published.name
+    assert downloaded.is_file()
+    assert f'Load checkpoint from {downloaded}' in WorkDir(tmp_path / 'work_dir').log()
+    missing = tools.run(['tools/train.py', CONFIG, '--work-dir', tmp_path / 'missing',
+                         '--cfg-options', 'load_from=work_dirs/nothing/epoch_1.pth'],
+                        cwd=tmp_path, check=False)
+    assert missing.returncode == 1
+    assert 'checkpoint work_dirs/nothing/epoch_1.pth does not exist' in missing.stderr
+
+
 class _GetCwd:
     """Pickles as a call of ``os.getcwd``: harmless, but a function call, which
     ``weights_only`` loading refuses."""
