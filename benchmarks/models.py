@@ -1,14 +1,23 @@
-"""Forward + backward time per batch of every GCN model, measured side by side in one run.
+"""Forward + backward time per batch of every GCN model, measured side by side in one run, in
+each of several settings (float32, mixed precision, channels-last, torch.compile).
 
 Each model is built from its NTU RGB+D 60 xsub joint config (with ``num_frames`` set to the
 benchmark's T where the model has a fixed clip length), put in training mode, and timed on a
-random batch [N, 1, M, T, V, C] through ``loss`` and ``backward``. The table gives the median
-over ``--repeats`` timed steps after ``--warmup`` untimed ones, and each model's ratio to ST-GCN.
+random batch [N, 1, M, T, V, C] through ``loss``, ``backward`` and an SGD step. The table gives
+the median over ``--repeats`` timed steps after ``--warmup`` untimed ones, each model's ratio to
+ST-GCN in the first setting, and each setting's speed-up over the first one. A compiled model's
+first step (the compilation) is reported separately.
 
-Example:
+Settings: ``fp32``; ``amp`` (bf16 autocast on the CPU, fp16 autocast with loss scaling on
+CUDA, as ``--amp`` trains); ``bf16`` (bf16 autocast on any device); ``channels_last`` (the
+model's 4-D weights in channels-last memory); ``compile`` (``torch.compile`` of the model).
+
+Examples:
     python benchmarks/models.py --batch 16 --frames 100 --repeats 3
+    python benchmarks/models.py --device cuda --batch 64 --settings fp32 amp channels_last
 """
 import argparse
+import copy
 import statistics
 import time
 from pathlib import Path
@@ -16,6 +25,7 @@ from pathlib import Path
 import torch
 from mmengine.config import Config
 
+from mmskel.engine.amp import amp_dtype, autocast
 from mmskel.models.complexity import complexity
 from mmskel.registry import MODELS
 from mmskel.structures import ActionDataSample
@@ -31,6 +41,7 @@ MODELS_TO_TIME = {
     'MST-GCN': 'mstgcn/mstgcn_110e_ntu60_xsub_keypoint_3d.py',
     'MSA-GCN': 'msagcn/msagcn_190e_ntu60_xsub_keypoint_3d.py',
 }
+SETTINGS = ('fp32', 'amp', 'bf16', 'channels_last', 'compile')
 
 
 def model_config(path: Path, frames: int) -> Config:
@@ -40,48 +51,104 @@ def model_config(path: Path, frames: int) -> Config:
     return cfg
 
 
-def time_steps(model, inputs, samples, warmup: int, repeats: int) -> list:
-    times = []
-    for step in range(warmup + repeats):
+def to_channels_last(model: torch.nn.Module) -> None:
+    """Every 4-D parameter in channels-last memory, in place (``Module.to`` would also try the
+    5-D ones, which channels-last does not take)."""
+    for param in model.parameters():
+        if param.dim() == 4:
+            param.data = param.data.contiguous(memory_format=torch.channels_last)
+
+
+class Step:
+    """One training step of ``model`` in ``setting`` on ``device``: forward under autocast
+    where the setting asks, backward (through a loss scaler for fp16) and an SGD update."""
+
+    def __init__(self, model, setting: str, device: torch.device) -> None:
+        self.device = device
+        self.dtype = {'amp': amp_dtype(device.type), 'bf16': torch.bfloat16}.get(setting)
+        if setting == 'channels_last':
+            to_channels_last(model)
+        self.model = torch.compile(model) if setting == 'compile' else model
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+        self.scaler = torch.amp.GradScaler(device.type, enabled=self.dtype == torch.float16)
+
+    def __call__(self, inputs, samples) -> float:
+        """Seconds for one step (the device synchronised at both ends)."""
+        sync = torch.cuda.synchronize if self.device.type == 'cuda' else (lambda: None)
+        sync()
         start = time.perf_counter()
-        model.zero_grad(set_to_none=True)
-        loss = model(inputs, samples, mode='loss')['loss_cls']
-        loss.backward()
-        if step >= warmup:
-            times.append(time.perf_counter() - start)
-    return times
+        self.optimizer.zero_grad(set_to_none=True)
+        with autocast(self.device.type, self.dtype):
+            loss = self.model(inputs, samples, mode='loss')['loss_cls']
+        self.scaler.scale(loss).backward()
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        sync()
+        return time.perf_counter() - start
 
 
-def main():
+def time_setting(model, setting, device, inputs, samples, warmup, repeats):
+    """(median seconds per step, seconds of the first step)."""
+    step = Step(copy.deepcopy(model), setting, device)
+    first = step(inputs, samples)
+    times = [step(inputs, samples) for _ in range(max(warmup - 1, 0) + repeats)][-repeats:]
+    return statistics.median(times), first
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--batch', type=int, default=16)
     parser.add_argument('--frames', type=int, default=100)
     parser.add_argument('--persons', type=int, default=2)
     parser.add_argument('--warmup', type=int, default=1)
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument('--settings', nargs='+', default=['fp32'], choices=SETTINGS)
     parser.add_argument('--models', nargs='+', default=list(MODELS_TO_TIME),
                         choices=list(MODELS_TO_TIME))
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def describe(args, device) -> str:
+    where = (torch.cuda.get_device_name(device) if device.type == 'cuda'
+             else f'CPU, {torch.get_num_threads()} threads')
+    return (f'batch [{args.batch}, 1, {args.persons}, {args.frames}, 25, 3] ([N, clips, M, T, V, '
+            f'C]) on {where}, torch {torch.__version__}; median of {args.repeats} steps after '
+            f'{args.warmup} warm-up')
+
+
+def main():
+    args = parse_args()
     register_all_modules()
     torch.manual_seed(0)
-    shape = (args.batch, 1, args.persons, args.frames, 25, 3)
-    print(f'batch {list(shape)} ([N, clips, M, T, V, C]), {torch.get_num_threads()} threads, '
-          f'median of {args.repeats} steps after {args.warmup} warm-up')
-    print(f"{'model':10s} {'params':>10s} {'GFLOPs/sample':>14s} {'s/batch':>8s} "
-          f"{'x ST-GCN':>8s}")
-    baseline = None
+    device = torch.device(args.device)
+    print(describe(args, device))
+    first = args.settings[0]
+    columns = [f's/batch {s}' for s in args.settings] + ['x ST-GCN'] + [
+        f'{s}/{first}' for s in args.settings[1:]]
+    print('| model | params | GFLOPs/sample | ' + ' | '.join(columns) + ' |')
+    print('|---' * (3 + len(columns)) + '|')
+    baseline, compile_times = None, {}
+    inputs = torch.randn(args.batch, 1, args.persons, args.frames, 25, 3, device=device)
     for name in args.models:
         cfg = model_config(CONFIGS / MODELS_TO_TIME[name], args.frames)
-        model = MODELS.build(cfg.model).train()
-        inputs = torch.randn(shape)
-        samples = [ActionDataSample().set_gt_label(i % cfg.model.cls_head.num_classes)
+        model = MODELS.build(cfg.model).to(device).train()
+        samples = [ActionDataSample().set_gt_label(i % cfg.model.cls_head.num_classes).to(device)
                    for i in range(args.batch)]
-        seconds = statistics.median(time_steps(model, inputs, samples, args.warmup,
-                                               args.repeats))
-        baseline = baseline or seconds
+        seconds = {}
+        for setting in args.settings:
+            seconds[setting], first_step = time_setting(model, setting, device, inputs, samples,
+                                                        args.warmup, args.repeats)
+            if setting == 'compile':
+                compile_times[name] = first_step
+        baseline = baseline or seconds[first]
         stats = complexity(cfg, (args.persons, args.frames, 25, 3))
-        print(f"{name:10s} {stats['params']:>10,d} {stats['flops'] / 1e9:>14.2f} "
-              f'{seconds:>8.2f} {seconds / baseline:>8.2f}')
+        cells = [f'{seconds[s]:.3f}' for s in args.settings] + [f'{seconds[first] / baseline:.2f}']
+        cells += [f'{seconds[first] / seconds[s]:.2f}x' for s in args.settings[1:]]
+        print(f"| {name} | {stats['params']:,d} | {stats['flops'] / 1e9:.2f} | "
+              + ' | '.join(cells) + ' |')
+    for name, seconds in compile_times.items():
+        print(f'{name}: first compiled step (compilation included) {seconds:.1f} s')
 
 
 if __name__ == '__main__':

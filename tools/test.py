@@ -11,7 +11,7 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import load_config, run
+from mmskel.engine import load_config, run, use_amp
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
 
@@ -26,6 +26,11 @@ def parse_args() -> argparse.Namespace:
                         help='metrics to compute (default: the config\'s)')
     parser.add_argument('--dump', help='write every predicted data sample (mmaction2 style, a '
                         'list of dicts) to this .pkl')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: bf16 autocast on the CPU (where it has native '
+                        'bf16), fp16 on CUDA')
+    parser.add_argument('--amp-dtype', choices=['float16', 'bfloat16'],
+                        help='the --amp dtype (default: float16 on CUDA, bfloat16 on the CPU)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, e.g. test_dataloader.batch_size=8')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
@@ -52,6 +57,8 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
     if args.dump:
         evaluators.append(dict(type='DumpSamples', out_file=args.dump))
     cfg.test_evaluator = evaluators
+    if args.amp or args.amp_dtype:
+        use_amp(cfg, args.amp_dtype, 'test')
 
 
 def main() -> None:
@@ -61,7 +68,10 @@ def main() -> None:
         args.checkpoint, _ = resolve_checkpoint(args.checkpoint)
     except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
         sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
-    apply_args(cfg, args)
+    try:
+        apply_args(cfg, args)
+    except ValueError as error:
+        sys.exit(f'error: {error}')
     run(cfg, args.launcher, 'test')
 
 

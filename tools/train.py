@@ -1,14 +1,11 @@
 """Train a recognizer: python tools/train.py CONFIG [--validate] [--work-dir DIR] ..."""
 import argparse
-import logging
 import sys
 
-import torch
 from mmengine.config import DictAction
-from mmengine.logging import print_log
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import load_config, run
+from mmskel.engine import load_config, run, use_amp
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,7 +21,10 @@ def parse_args() -> argparse.Namespace:
                         help='resume from PATH, or from the last checkpoint of the work dir '
                         'when no PATH is given')
     parser.add_argument('--amp', action='store_true',
-                        help='automatic mixed precision (GPU only; ignored on CPU)')
+                        help='mixed precision: bf16 autocast on the CPU (where it has native '
+                        'bf16), fp16 with loss scaling on CUDA')
+    parser.add_argument('--amp-dtype', choices=['float16', 'bfloat16'],
+                        help='the --amp dtype (default: float16 on CUDA, bfloat16 on the CPU)')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by total batch size / auto_scale_lr.base_batch_size')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -43,13 +43,8 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
             cfg.default_hooks.checkpoint.save_best = None
     if args.seed is not None or args.deterministic:
         cfg.randomness = dict(seed=args.seed, deterministic=args.deterministic)
-    if args.amp:
-        if torch.cuda.is_available():
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
-        else:
-            print_log('--amp needs a GPU; training in float32 on the CPU', 'current',
-                      logging.WARNING)
+    if args.amp or args.amp_dtype:
+        use_amp(cfg, args.amp_dtype, 'train')
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':

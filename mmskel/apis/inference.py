@@ -17,6 +17,8 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
+from mmskel.engine.amp import amp_dtype as amp_dtype_for
+from mmskel.engine.amp import autocast
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.registry import MODELS, TRANSFORMS
 from mmskel.structures.layouts import get_layout
@@ -126,7 +128,8 @@ def default_device() -> str:
 
 def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None,
                     device: Optional[str] = None, weights_only: bool = True,
-                    cfg_options: Optional[dict] = None) -> torch.nn.Module:
+                    cfg_options: Optional[dict] = None, amp: bool = False,
+                    amp_dtype: Optional[str] = None) -> torch.nn.Module:
     """Build a recognizer from a config and load its weights, ready for
     :func:`inference_skeleton`.
 
@@ -139,10 +142,14 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
         weights_only (bool): Load with ``torch.load(weights_only=True)`` (nothing in the file is
             executed). Set False only for a checkpoint you trust that needs it.
         cfg_options (dict, optional): Overrides merged into the config.
+        amp (bool): Run :func:`inference_skeleton` in mixed precision: bf16 autocast on a CPU
+            with native bf16 (float32 with a warning on one without), float16 on CUDA.
+        amp_dtype (str, optional): ``'float16'`` or ``'bfloat16'`` for ``amp`` (implies it).
 
     Returns:
         nn.Module: The model in eval mode, with ``.cfg`` (the config), ``.class_names``,
-        ``.layout`` (the skeleton layout its inputs follow) and ``.test_pipeline``.
+        ``.layout`` (the skeleton layout its inputs follow), ``.test_pipeline`` and
+        ``.amp_dtype`` (the autocast dtype, None for float32).
     """
     if isinstance(config, (str, os.PathLike)):
         if not osp.isfile(config):
@@ -168,7 +175,9 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
     model.class_names = class_names(cfg, meta)
     model.test_pipeline = [TRANSFORMS.build(step) for step in _steps(cfg)]
     model.layout = _input_format(cfg)[0]
-    return model.to(device or default_device()).eval()
+    device = torch.device(device or default_device())
+    model.amp_dtype = amp_dtype_for(device.type, amp_dtype) if amp or amp_dtype else None
+    return model.to(device).eval()
 
 
 def _input_format(cfg: Config):
@@ -240,7 +249,8 @@ def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
         data = transform(data)
         if data is None:
             raise RuntimeError(f'{transform!r} dropped the sample')
-    with torch.no_grad():
+    device_type = next(model.parameters()).device.type
+    with torch.no_grad(), autocast(device_type, getattr(model, 'amp_dtype', None)):
         predicted = model.test_step(dict(inputs=[data['inputs']],
                                          data_samples=[data['data_samples']]))[0]
     scores = predicted.pred_score.detach().cpu().float().numpy()

@@ -12,6 +12,7 @@ from mmengine.config import Config
 
 from mmskel.apis import inference_skeleton, init_recognizer
 from mmskel.datasets.converters.nwucla import load_nwucla_json
+from mmskel.engine.amp import cpu_supports_bf16
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / 'configs' / 'skeleton' / 'stgcn' / 'stgcn_50e_nwucla_xview_keypoint_3d.py'
@@ -48,6 +49,20 @@ def test_raw_arrays_give_the_top1_of_tools_test(model, tested, nwucla_root):
         assert result.labels[0] == int(scores.argmax()), frame_dir
         np.testing.assert_allclose(result.all_scores, scores, atol=1e-5)
     assert len(tested['frame_dir']) == 21
+
+
+@pytest.mark.skipif(not cpu_supports_bf16(), reason='needs a CPU with native bf16')
+def test_amp_inference_runs_in_bf16_close_to_float32(model, trained, raw):
+    amp_model = init_recognizer(str(CONFIG), str(trained.path / 'epoch_2.pth'), device='cpu',
+                                cfg_options=NARROW, amp=True)
+    assert model.amp_dtype is None and amp_model.amp_dtype is torch.bfloat16
+    seen = []
+    amp_model.cls_head.fc.register_forward_hook(lambda m, i, o: seen.append(o.dtype))
+    fp32, bf16 = inference_skeleton(model, raw['keypoint']), inference_skeleton(amp_model, raw)
+    assert seen == [torch.bfloat16]
+    assert bf16.all_scores.dtype == np.float32
+    assert not np.array_equal(bf16.all_scores, fp32.all_scores)
+    np.testing.assert_allclose(bf16.all_scores, fp32.all_scores, atol=0.03)
 
 
 def test_result_holds_topk_labels_scores_and_names(model, raw):

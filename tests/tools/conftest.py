@@ -143,10 +143,12 @@ class Tools:
                          '--cfg-options', *self.options(max_epochs, train_per_class), *options],
                         cwd=Path(work_dir).parent)
 
-    def test(self, checkpoint: Path, work_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    def test(self, checkpoint: Path, work_dir: Path, *args: str,
+             check: bool = True) -> subprocess.CompletedProcess:
         """``python tools/test.py CONFIG CHECKPOINT --work-dir WORK_DIR ARGS --cfg-options ...``."""
         return self.run(['tools/test.py', CONFIG, checkpoint, '--work-dir', work_dir, *args,
-                         '--cfg-options', *self.options()], cwd=Path(work_dir).parent)
+                         '--cfg-options', *self.options()], cwd=Path(work_dir).parent,
+                        check=check)
 
 
 @pytest.fixture(scope='session')

@@ -3,7 +3,9 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 
+from mmskel.engine.amp import cpu_supports_bf16
 from mmskel.evaluation.functional import mean_class_accuracy
 from .conftest import WorkDir
 
@@ -65,3 +67,25 @@ def test_eval_with_one_metric_reports_only_it(tools, trained, tmp_path):
     metrics = WorkDir(tmp_path / 'work_dir').test_metrics()
     assert 'acc/mean1' in metrics
     assert 'acc/top1' not in metrics and 'acc/top5' not in metrics
+
+
+@pytest.mark.skipif(not cpu_supports_bf16() or torch.cuda.is_available(),
+                    reason='needs a CPU with native bf16 (and the tool on the CPU)')
+def test_amp_test_scores_stay_close_to_float32(tools, trained, tested, tmp_path):
+    tools.test(trained.path / 'epoch_2.pth', tmp_path / 'work_dir', '--amp',
+               '--out', tmp_path / 'result.pkl')
+    assert "type='AutocastTestLoop'" in WorkDir(tmp_path / 'work_dir').log()
+    with open(tmp_path / 'result.pkl', 'rb') as f:
+        amp = pickle.load(f)
+    _, fp32 = tested
+    assert amp['frame_dir'] == fp32['frame_dir']
+    assert not np.array_equal(amp['scores'], fp32['scores'])  # bf16 did run
+    np.testing.assert_allclose(amp['scores'], fp32['scores'], atol=0.03)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='the refusal is for the CPU')
+def test_float16_on_the_cpu_is_refused_clearly(tools, trained, tmp_path):
+    proc = tools.test(trained.path / 'epoch_2.pth', tmp_path / 'work_dir',
+                      '--amp-dtype', 'float16', check=False)
+    assert proc.returncode != 0
+    assert 'error: float16 mixed precision needs a GPU; on the CPU use bfloat16' in proc.stderr

@@ -5,6 +5,7 @@ from typing import Tuple
 import pytest
 import torch
 
+from mmskel.engine.amp import cpu_supports_bf16
 from .conftest import WorkDir
 
 
@@ -41,9 +42,13 @@ def test_train_without_validate_skips_validation(amp_scaled):
     assert not list(work_dir.path.glob('best_*.pth'))
 
 
-def test_amp_on_cpu_warns_and_trains_in_float32(amp_scaled):
+def test_amp_on_cpu_trains_in_bf16_where_the_cpu_has_it(amp_scaled):
     work_dir, output = amp_scaled
-    assert '--amp needs a GPU; training in float32 on the CPU' in output
+    if cpu_supports_bf16():
+        assert "type='AutocastOptimWrapper'" in work_dir.log()
+        assert "dtype='bfloat16'" in work_dir.log()
+    else:
+        assert 'this CPU has no native bfloat16' in output
     assert 'AmpOptimWrapper' not in work_dir.log()
     assert all(math.isfinite(r['loss']) for r in work_dir.train_records())
     checkpoint = torch.load(work_dir.path / 'epoch_1.pth', map_location='cpu', weights_only=False)
