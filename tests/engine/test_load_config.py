@@ -21,7 +21,8 @@ def test_named_steps_become_ordered_lists_that_survive_a_dump(tmp_path):
     cfg.dump(str(tmp_path / 'dumped.py'))
     dumped = Config.fromfile(str(tmp_path / 'dumped.py'))
     assert [s['type'] for s in dumped.test_dataloader.dataset.pipeline] == ORDER
-    assert [s['type'] for s in dumped.train_pipeline] == ORDER
+    assert [s['type'] for s in dumped.train_dataloader.dataset.pipeline] == ORDER
+    assert 'train_pipeline' not in dumped  # no stale copy beside the dataloaders
     assert cfg.work_dir.endswith('stgcn_50e_nwucla_xview_keypoint_3d')
 
 

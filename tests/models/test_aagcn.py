@@ -11,7 +11,7 @@ from mmskel.registry import MODELS
 pytestmark = pytest.mark.usefixtures('registries', 'one_thread')
 
 NTU_GRAPH = dict(layout='nturgb+d', mode='spatial')
-MODEL_BASE = 'configs/_base_/models/aagcn.py'
+MODEL_BASE = 'configs/skeleton/2s-agcn/2sagcn_50e_ntu60_xsub_keypoint_3d.py'  # its NTU60 model
 
 
 def build_ntu60(**backbone):

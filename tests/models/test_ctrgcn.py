@@ -11,7 +11,8 @@ from mmskel.models.layers import ResidualMultiScaleTCN
 from mmskel.registry import MODELS
 from mmskel.utils import register_all_modules
 
-BASE = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'models' / 'ctrgcn.py'
+BASE = Path(__file__).resolve().parents[2] / 'configs' / 'skeleton' / 'ctrgcn' / \
+    'ctrgcn_65e_ntu60_xsub_keypoint_3d.py'
 
 # One block of pyskl's CTR-GCN (pyskl/models/gcns/ctrgcn.py with utils/gcn.py unit_ctrgcn, CTRGC
 # and utils/msg3d_utils.py MSTCN; mmaction2 1.x projects/ctrgcn the same), as its state_dict
@@ -32,7 +33,7 @@ UPSTREAM_BLOCK_KEYS = (
 
 
 def build(**backbone) -> torch.nn.Module:
-    """The NTU60 model of configs/_base_/models/ctrgcn.py, with backbone overrides."""
+    """The NTU60 model (configs/_base_/models/ctrgcn.py on NTU60), with backbone overrides."""
     register_all_modules()
     cfg = Config.fromfile(str(BASE)).model
     cfg.backbone.update(backbone)

@@ -15,7 +15,8 @@ from mmskel.models.layers import ResidualMultiScaleTCN
 from mmskel.registry import MODELS
 from mmskel.utils import register_all_modules
 
-MODEL_BASE = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'models' / 'msg3d.py'
+MODEL_BASE = Path(__file__).resolve().parents[2] / 'configs' / 'skeleton' / 'msg3d' / \
+    'msg3d_50e_ntu60_xsub_keypoint_3d.py'
 BN = ('weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked')
 
 # The state_dict of the second STGC block of pyskl's / mmaction2's MSG3D (NTU, base 96), in the
@@ -125,7 +126,7 @@ def upstream_block2() -> dict:
 
 
 def build(**overrides) -> nn.Module:
-    """The NTU60 model of ``configs/_base_/models/msg3d.py`` with ``overrides`` merged."""
+    """The NTU60 model (``configs/_base_/models/msg3d.py`` on NTU60) with ``overrides`` merged."""
     register_all_modules()
     cfg = Config.fromfile(str(MODEL_BASE))
     cfg.merge_from_dict(overrides)

@@ -124,7 +124,8 @@ def test_parameter_count_ntu60():
     # (see configs/skeleton/mstgcn/README.md), so the exact count is asserted. The official
     # model has 2 * (3 * 112 + 3 * 224 + 3 * 448) = 4,704 more: the BN ``mstcn.bn_in`` that
     # it builds in every MT-C but never uses.
-    model = MODELS.build(Config.fromfile(REPO / 'configs/_base_/models/mstgcn.py').model)
+    model = MODELS.build(Config.fromfile(
+        REPO / 'configs/skeleton/mstgcn/mstgcn_110e_ntu60_xsub_keypoint_3d.py').model)
     total = sum(p.numel() for p in model.parameters())
     assert total == expected_num_params() == 2_891_351
     assert sum(p.numel() for p in model.cls_head.parameters()) == 448 * 60 + 60

@@ -124,6 +124,10 @@ ZOO_TAIL = [
     'the full run):',
     ['python benchmarks/models.py --models ST-GCN CTR-GCN --batch 2 --frames 20 --repeats 1 '
      '--warmup 0'],
+    'The same in several settings, each setting\'s speed-up over the first printed beside it '
+    '(`amp` is what `tools/train.py --amp` trains with; `--device cuda` times a GPU):',
+    ['python benchmarks/models.py --models ST-GCN --batch 2 --frames 20 --repeats 1 --warmup 0 '
+     '--settings fp32 amp bf16 channels_last'],
 ]
 
 

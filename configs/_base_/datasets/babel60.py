@@ -6,8 +6,9 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/babel/babel60_3danno.pkl'
-steps = dict(format=dict(num_person=1))
+num_persons = 1
+__steps = dict(format=dict(num_person=num_persons))
 
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=steps))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
-test_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=__steps))
+test_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=__steps))

@@ -5,8 +5,10 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/kinetics/kinetics_st_2danno.pkl'
-steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout='openpose'))
+layout = 'openpose'
+num_classes = 400
+__steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout=layout))
 
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=steps))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
-test_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=__steps))
+test_dataloader = dict(dataset=dict(ann_file=ann_file, split='val', pipeline=__steps))

@@ -4,6 +4,7 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/nturgbd/ntu120_3danno.pkl'
+num_classes = 120
 train_dataloader = dict(dataset=dict(ann_file=ann_file))
 val_dataloader = dict(dataset=dict(ann_file=ann_file))
 test_dataloader = dict(dataset=dict(ann_file=ann_file))

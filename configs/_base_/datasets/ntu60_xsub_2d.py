@@ -2,8 +2,9 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/nturgbd/ntu60_hrnet.pkl'
-steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout='coco'))
+layout = 'coco'
+__steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout=layout))
 
-train_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=steps))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=steps))
-test_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=steps))
+train_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=__steps))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=__steps))
+test_dataloader = dict(dataset=dict(ann_file=ann_file, pipeline=__steps))

@@ -1,38 +1,46 @@
 # NTU RGB+D 60, cross-subject, 3D Kinect joints (25, nturgb+d layout), joint stream.
+# The dataset's facts are stated here once: the pipelines below read them, and a model config
+# reads them as {{_base_.layout}}, {{_base_.num_persons}}, {{_base_.num_classes}} (a dataset base
+# that inherits this one changes a fact and the pipeline steps that read it).
 # Pipelines are dicts of named steps, so a config that inherits changes one step by name, e.g.
 # the bone stream: train_dataloader = dict(dataset=dict(pipeline=dict(feats=dict(feats=['b']))))
+# Helper names start with '__' so that they stay out of the built config.
 dataset_type = 'PoseDataset'
 ann_file = 'data/nturgbd/ntu60_3danno.pkl'
+layout = 'nturgb+d'  # joints and their graph (mmskel/structures/layouts.py)
+num_classes = 60
+num_persons = 2  # persons per sample the model takes (padded or dropped to this)
+clip_len = 100  # frames per clip
 
-train_pipeline = dict(
+__train_pipeline = dict(
     order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],
     normalize=dict(type='PreNormalize3D'),
-    feats=dict(type='GenSkeFeat', layout='nturgb+d', feats=['j']),
-    sample=dict(type='UniformSampleFrames', clip_len=100),
+    feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
+    sample=dict(type='UniformSampleFrames', clip_len=clip_len),
     decode=dict(type='PoseDecode'),
-    format=dict(type='FormatGCNInput', num_person=2),
+    format=dict(type='FormatGCNInput', num_person=num_persons),
     pack=dict(type='PackActionInputs'))
-val_pipeline = dict(train_pipeline,
-                    sample=dict(type='UniformSampleFrames', clip_len=100, num_clips=1))
-test_pipeline = dict(train_pipeline,
-                     sample=dict(type='UniformSampleFrames', clip_len=100, num_clips=10))
+__val_pipeline = dict(__train_pipeline,
+                      sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1))
+__test_pipeline = dict(__train_pipeline,
+                       sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=10))
 
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=train_pipeline,
+    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=__train_pipeline,
                  split='xsub_train'))
 val_dataloader = dict(
     batch_size=16,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=val_pipeline,
+    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=__val_pipeline,
                  split='xsub_val', test_mode=True))
 test_dataloader = dict(val_dataloader, batch_size=1,
-                       dataset=dict(val_dataloader['dataset'], pipeline=test_pipeline))
+                       dataset=dict(val_dataloader['dataset'], pipeline=__test_pipeline))
 
 val_evaluator = [dict(type='AccMetric')]
 test_evaluator = val_evaluator

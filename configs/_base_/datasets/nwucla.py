@@ -4,17 +4,20 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/nwucla/nwucla_3danno.pkl'
+layout = 'nw-ucla'
+num_classes = 10
+num_persons = 1
 clip_len = 52  # CTR-GCN's NW-UCLA window
-steps = dict(
+__steps = dict(
     normalize=dict(center_joint=1),  # centre on the spine
-    feats=dict(layout='nw-ucla'),
+    feats=dict(layout=layout),
     sample=dict(clip_len=clip_len),
-    format=dict(num_person=1))
+    format=dict(num_person=num_persons))
 
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=steps))
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))
 val_dataloader = dict(
-    batch_size=32, dataset=dict(ann_file=ann_file, split='val', pipeline=steps))
+    batch_size=32, dataset=dict(ann_file=ann_file, split='val', pipeline=__steps))
 test_dataloader = dict(
     batch_size=32,
     dataset=dict(ann_file=ann_file, split='val',
-                 pipeline=dict(steps, sample=dict(clip_len=clip_len, num_clips=1))))
+                 pipeline=dict(__steps, sample=dict(clip_len=clip_len, num_clips=1))))

@@ -4,17 +4,18 @@
 _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/synthetic/synthetic_3danno.pkl'
+num_classes = 15
 clip_len = 24
 # in-process loading: the samples are small, and on a 2-core machine a worker process only
 # takes time from the model
-loader = dict(num_workers=0, persistent_workers=False)
+__loader = dict(num_workers=0, persistent_workers=False)
 
 train_dataloader = dict(
-    **loader,
+    **__loader,
     dataset=dict(ann_file=ann_file, pipeline=dict(sample=dict(clip_len=clip_len))))
 val_dataloader = dict(
-    **loader, batch_size=32,
+    **__loader, batch_size=32,
     dataset=dict(ann_file=ann_file, pipeline=dict(sample=dict(clip_len=clip_len))))
 test_dataloader = dict(
-    **loader, batch_size=32,
+    **__loader, batch_size=32,
     dataset=dict(ann_file=ann_file, pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))

@@ -1,8 +1,9 @@
-# CTR-GCN (Chen et al., ICCV 2021) for NTU RGB+D 60, 3D joints, 2 persons, in pyskl's and
-# mmaction2 1.x's structure: their released CTR-GCN checkpoints load into it.
-# Configs inherit it and change graph_cfg.layout, num_person and cls_head.num_classes.
+# CTR-GCN (Chen et al., ICCV 2021), 3D joints, in pyskl's and mmaction2 1.x's structure: their
+# released CTR-GCN checkpoints load into it.
+# The dataset's facts (graph layout, persons, classes) are not stated here: a config reads
+# them from its dataset base (graph_cfg=dict(layout={{_base_.layout}}), ...).
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='CTRGCN', in_channels=3, num_person=2,
-                  graph_cfg=dict(layout='nturgb+d', mode='spatial')),
-    cls_head=dict(type='GCNHead', num_classes=60, in_channels=256))
+    backbone=dict(type='CTRGCN', in_channels=3,
+                  graph_cfg=dict(mode='spatial')),
+    cls_head=dict(type='GCNHead', in_channels=256))

@@ -1,7 +1,8 @@
-# ST-GCN (Yan et al., AAAI 2018): mmaction2 1.x's model for NTU RGB+D 60, 3D joints, 2 persons.
-# Configs inherit it and change graph_cfg.layout, num_person and cls_head.num_classes.
+# ST-GCN (Yan et al., AAAI 2018): mmaction2 1.x's model, 3D joints.
+# The dataset's facts (graph layout, persons, classes) are not stated here: a config reads
+# them from its dataset base (graph_cfg=dict(layout={{_base_.layout}}), ...).
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels=3, num_person=2,
-                  graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
-    cls_head=dict(type='GCNHead', num_classes=60, in_channels=256))
+    backbone=dict(type='STGCN', in_channels=3,
+                  graph_cfg=dict(mode='stgcn_spatial')),
+    cls_head=dict(type='GCNHead', in_channels=256))

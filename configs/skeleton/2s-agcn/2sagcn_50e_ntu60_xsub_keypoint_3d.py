@@ -10,8 +10,12 @@ _base_ = [
     '../../_base_/models/aagcn.py',
 ]
 
+model = dict(
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    cls_head=dict(num_classes={{_base_.num_classes}}))
+
 clip_len = 300
-clip = dict(sample=dict(clip_len=clip_len))
-train_dataloader = dict(dataset=dict(pipeline=clip))
-val_dataloader = dict(dataset=dict(pipeline=clip))
+__clip = dict(sample=dict(clip_len=clip_len))
+train_dataloader = dict(dataset=dict(pipeline=__clip))
+val_dataloader = dict(dataset=dict(pipeline=__clip))
 test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))

@@ -9,6 +9,10 @@ _base_ = [
     '../../_base_/models/ctrgcn.py',
 ]
 
+model = dict(
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    cls_head=dict(num_classes={{_base_.num_classes}}))
+
 clip_len = 64
 # the authors' training augmentation: clips from a random 50-100% of the sequence, and one random
 # rotation of the whole sequence (up to 0.3 rad about each axis) before bones and motion
@@ -17,6 +21,6 @@ train_dataloader = dict(dataset=dict(pipeline=dict(
     rotate=dict(type='RandomRot', theta=0.3),
     sample=dict(clip_len=clip_len, p_interval=(0.5, 1)))))
 # evaluation as the authors' test feeder: one clip from the centred 95% of the sequence
-clip = dict(sample=dict(clip_len=clip_len, num_clips=1, p_interval=0.95))
-val_dataloader = dict(dataset=dict(pipeline=clip))
-test_dataloader = dict(dataset=dict(pipeline=clip))
+__clip = dict(sample=dict(clip_len=clip_len, num_clips=1, p_interval=0.95))
+val_dataloader = dict(dataset=dict(pipeline=__clip))
+test_dataloader = dict(dataset=dict(pipeline=__clip))

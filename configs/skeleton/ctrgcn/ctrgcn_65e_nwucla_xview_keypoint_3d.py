@@ -17,12 +17,12 @@ train_dataloader = dict(dataset=dict(repeat=5, pipeline=dict(
     normalize=dict(align_spine=False),
     rotate=dict(type='RandomRot', theta=(1.0471975511965976, 1.0471975511965976, 0.)),
     minmax=dict(type='MinMaxNormalize'))))
-eval_steps = dict(
+__eval_steps = dict(
     order=['normalize', 'minmax', 'feats', 'sample', 'decode', 'format', 'pack'],
     normalize=dict(align_spine=False),
     minmax=dict(type='MinMaxNormalize'))
-val_dataloader = dict(dataset=dict(pipeline=eval_steps))
-test_dataloader = dict(dataset=dict(pipeline=eval_steps))
+val_dataloader = dict(dataset=dict(pipeline=__eval_steps))
+test_dataloader = dict(dataset=dict(pipeline=__eval_steps))
 model = dict(
-    backbone=dict(graph_cfg=dict(layout='nw-ucla'), num_person=1),
-    cls_head=dict(num_classes=10))
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    cls_head=dict(num_classes={{_base_.num_classes}}))

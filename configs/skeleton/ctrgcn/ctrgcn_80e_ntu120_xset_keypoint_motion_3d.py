@@ -2,7 +2,7 @@
 # the joint config with GenSkeFeat(feats=['jm'])
 _base_ = ['./ctrgcn_80e_ntu120_xset_keypoint_3d.py']
 
-stream = dict(feats=dict(feats=['jm']))
-train_dataloader = dict(dataset=dict(pipeline=stream))
-val_dataloader = dict(dataset=dict(pipeline=stream))
-test_dataloader = dict(dataset=dict(pipeline=stream))
+__stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))

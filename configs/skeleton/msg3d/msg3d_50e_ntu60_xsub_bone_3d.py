@@ -2,7 +2,7 @@
 # config with GenSkeFeat(feats=['b'])
 _base_ = ['./msg3d_50e_ntu60_xsub_keypoint_3d.py']
 
-stream = dict(feats=dict(feats=['b']))
-train_dataloader = dict(dataset=dict(pipeline=stream))
-val_dataloader = dict(dataset=dict(pipeline=stream))
-test_dataloader = dict(dataset=dict(pipeline=stream))
+__stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))

@@ -8,9 +8,9 @@ _base_ = [
 
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels=3, base_channels=32,
-                  graph_cfg=dict(layout='nturgb+d', mode='stgcn_spatial')),
-    cls_head=dict(type='GCNHead', num_classes=15, in_channels=128))
+    backbone=dict(type='STGCN', in_channels=3, base_channels=32, num_person={{_base_.num_persons}},
+                  graph_cfg=dict(layout={{_base_.layout}}, mode='stgcn_spatial')),
+    cls_head=dict(type='GCNHead', num_classes={{_base_.num_classes}}, in_channels=128))
 
 max_epochs = 10
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)

@@ -2,7 +2,7 @@
 # config with GenSkeFeat(feats=['jm'])
 _base_ = ['./stgcn_50e_nwucla_xview_keypoint_3d.py']
 
-stream = dict(feats=dict(feats=['jm']))
-train_dataloader = dict(dataset=dict(pipeline=stream))
-val_dataloader = dict(dataset=dict(pipeline=stream))
-test_dataloader = dict(dataset=dict(pipeline=stream))
+__stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))

@@ -2,7 +2,7 @@
 # GenSkeFeat(feats=['b'])
 _base_ = ['./stgcn_80e_babel120_val_keypoint_3d_wfl.py']
 
-stream = dict(feats=dict(feats=['b']))
-train_dataloader = dict(dataset=dict(pipeline=stream))
-val_dataloader = dict(dataset=dict(pipeline=stream))
-test_dataloader = dict(dataset=dict(pipeline=stream))
+__stream = dict(feats=dict(feats=['b']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))

@@ -11,8 +11,8 @@ _base_ = [
 
 # class-balanced weights from the training set's class counts, set when training starts
 # (ClassCountsHook) and saved with the model
-focal_loss = dict(type='FocalLoss', gamma=2.0, class_weight='balanced', num_classes=60,
-                  beta=0.9999)
+__focal_loss = dict(type='FocalLoss', gamma=2.0, class_weight='balanced',
+                    num_classes={{_base_.num_classes}}, beta=0.9999)
 model = dict(
-    backbone=dict(num_person=1),
-    cls_head=dict(loss_cls=focal_loss))
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    cls_head=dict(num_classes={{_base_.num_classes}}, loss_cls=__focal_loss))

@@ -2,7 +2,7 @@
 # joint config with GenSkeFeat(feats=['bm'])
 _base_ = ['./stgcn_80e_ntu120_xset_keypoint_3d.py']
 
-stream = dict(feats=dict(feats=['bm']))
-train_dataloader = dict(dataset=dict(pipeline=stream))
-val_dataloader = dict(dataset=dict(pipeline=stream))
-test_dataloader = dict(dataset=dict(pipeline=stream))
+__stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))

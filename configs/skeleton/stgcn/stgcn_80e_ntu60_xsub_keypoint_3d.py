@@ -7,3 +7,7 @@ _base_ = [
     '../../_base_/datasets/ntu60_xsub_3d.py',
     '../../_base_/models/stgcn.py',
 ]
+
+model = dict(
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    cls_head=dict(num_classes={{_base_.num_classes}}))

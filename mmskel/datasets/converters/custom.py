@@ -306,42 +306,46 @@ def write_starter_config(out: Path, layout: Union[str, dict], samples: List[dict
 _base_ = [{str(CONFIG_BASE / 'default_runtime.py')!r},
           {str(CONFIG_BASE / 'schedules' / 'sgd_cosine_80e.py')!r}]
 
-layout = {pformat(layout, width=80, compact=True)}
+# the data's facts, stated once: the model and the pipelines below read them
 ann_file = {str(Path(out).resolve())!r}
+layout = {pformat(layout, width=80, compact=True)}
+num_classes = {num_classes}
+num_persons = {num_person}
 clip_len = 100  # frames sampled per clip; shorter samples are looped
 
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels={in_channels}, num_person={num_person},
+    backbone=dict(type='STGCN', in_channels={in_channels}, num_person=num_persons,
                   graph_cfg=dict(layout=layout, mode='stgcn_spatial')),
-    cls_head=dict(type='GCNHead', num_classes={num_classes}, in_channels=256))
+    cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256))
 
 # normalize: {why}
-train_pipeline = dict(
+# (names starting with '__' are helpers that stay out of the built config)
+__train_pipeline = dict(
     order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],
     normalize={normalize},
     feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=clip_len),
     decode=dict(type='PoseDecode'),
-    format=dict(type='FormatGCNInput', num_person={num_person}),
+    format=dict(type='FormatGCNInput', num_person=num_persons),
     pack=dict(type='PackActionInputs'))
-val_pipeline = dict(train_pipeline,
-                    sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1))
-test_pipeline = dict(train_pipeline,
-                     sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=10))
+__val_pipeline = dict(__train_pipeline,
+                      sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1))
+__test_pipeline = dict(__train_pipeline,
+                       sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=10))
 
 train_dataloader = dict(
     batch_size=16, num_workers=2, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='PoseDataset', ann_file=ann_file, pipeline=train_pipeline,
+    dataset=dict(type='PoseDataset', ann_file=ann_file, pipeline=__train_pipeline,
                  split='train'))
 val_dataloader = dict(
     batch_size=16, num_workers=2, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='PoseDataset', ann_file=ann_file, pipeline=val_pipeline, split='val',
+    dataset=dict(type='PoseDataset', ann_file=ann_file, pipeline=__val_pipeline, split='val',
                  test_mode=True))
 test_dataloader = dict(val_dataloader, batch_size=1,
-                       dataset=dict(val_dataloader['dataset'], pipeline=test_pipeline))
+                       dataset=dict(val_dataloader['dataset'], pipeline=__test_pipeline))
 val_evaluator = [dict(type='AccMetric')]
 test_evaluator = val_evaluator
 '''

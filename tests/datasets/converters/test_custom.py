@@ -54,7 +54,8 @@ def test_every_format_reads_back(tmp_path):
     assert samples['a']['img_shape'] == (100, 100) and samples['a']['total_frames'] == 6
     assert 'classes: clap 2, wave 2' in format_summary(summary)
     cfg = Config.fromfile(summary['config'])
-    assert cfg.train_pipeline.normalize == dict(type='PreNormalize2D')
+    assert cfg.train_dataloader.dataset.pipeline.normalize == dict(type='PreNormalize2D')
+    assert (cfg.layout, cfg.num_classes, cfg.num_persons) == ('coco', 2, 2)  # b has 2
     assert cfg.model.backbone.in_channels == 2
 
 
