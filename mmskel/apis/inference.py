@@ -20,8 +20,8 @@ from mmengine.config import Config
 from mmskel.engine.amp import amp_dtype as amp_dtype_for
 from mmskel.engine.amp import autocast
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
+from mmskel.models.input_spec import input_spec
 from mmskel.registry import MODELS, TRANSFORMS
-from mmskel.structures.layouts import get_layout
 from mmskel.utils import register_all_modules
 from mmskel.utils.pipeline import pipeline_steps
 from mmskel.utils.safe_pickle import load_pickle
@@ -174,33 +174,18 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
     model.cfg = cfg
     model.class_names = class_names(cfg, meta)
     model.test_pipeline = [TRANSFORMS.build(step) for step in _steps(cfg)]
-    model.layout = _input_format(cfg)[0]
+    model.layout = input_spec(cfg).layout
     device = torch.device(device or default_device())
     model.amp_dtype = amp_dtype_for(device.type, amp_dtype) if amp or amp_dtype else None
     return model.to(device).eval()
-
-
-def _input_format(cfg: Config):
-    """(layout, channels per joint the model takes, whether the config is 2D with scores)."""
-    steps = _steps(cfg)
-    feats_step = next((s for s in steps if s.get('type') == 'GenSkeFeat'), None)
-    backbone = cfg.model.backbone
-    if feats_step is not None:
-        layout = get_layout(feats_step.get('layout', 'nturgb+d'))
-        num_feats = len(feats_step.get('feats', ('j',)))
-    else:
-        layout = get_layout(backbone.get('graph_cfg', {}).get('layout', 'nturgb+d'))
-        num_feats = 1
-    channels = backbone.get('in_channels', 3) // num_feats
-    is_2d = any(s.get('type') == 'PreNormalize2D' for s in steps)
-    return layout, channels, is_2d
 
 
 def fit_to_model(sample: dict, model: torch.nn.Module) -> dict:
     """Check a sample's joints and channels against the model's config, in place: a 2D
     config's third channel becomes ``keypoint_score``; a score the model does not take is
     dropped. Raises ValueError naming the sample and what was expected."""
-    layout, channels, is_2d = _input_format(model.cfg)
+    spec = input_spec(model.cfg)
+    layout, channels, is_2d = spec.layout, spec.channels, spec.is_2d
     keypoint = sample['keypoint']
     where = sample['frame_dir']
     if keypoint.shape[2] != layout.num_joints:

@@ -7,26 +7,13 @@ from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.config import Config
 
 from mmskel.registry import MODELS
-from mmskel.structures import get_layout
-from mmskel.utils.pipeline import pipeline_steps
-
-
-def _step(pipeline, type_name: str) -> dict:
-    return next((s for s in pipeline_steps(pipeline) if s.get('type') == type_name), {})
+from .input_spec import input_spec
 
 
 def input_shape(cfg: Config) -> Tuple[int, int, int, int]:
-    """``(M, T, V, C)`` of one clip as the config's test pipeline feeds the model.
-
-    T is the test pipeline's ``clip_len`` (100 when the pipeline does not say), M its
-    ``num_person``, V the backbone layout's joints and C the backbone's ``in_channels``.
-    """
-    pipeline = cfg.test_dataloader.dataset.pipeline
-    backbone = cfg.model.backbone
-    frames = _step(pipeline, 'UniformSampleFrames').get('clip_len', 100)
-    persons = _step(pipeline, 'FormatGCNInput').get('num_person', 2)
-    joints = get_layout(backbone.graph_cfg.layout).num_joints
-    return persons, frames, joints, backbone.get('in_channels', 3)
+    """``(M, T, V, C)`` of one clip as the config's test pipeline feeds the model
+    (:func:`mmskel.models.input_spec.input_spec`)."""
+    return input_spec(cfg).shape
 
 
 class _Scores(nn.Module):
