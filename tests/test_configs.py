@@ -15,9 +15,9 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 
+from mmskel.apis import init_recognizer
 from mmskel.datasets import dump_annotations, pipeline_steps
 from mmskel.engine.build import build_runner
-from mmskel.apis import init_recognizer
 from mmskel.models.complexity import input_shape
 from mmskel.models.input_spec import input_spec
 from mmskel.registry import TRANSFORMS
