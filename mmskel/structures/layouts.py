@@ -38,6 +38,9 @@ class Layout:
         flip_pairs (Sequence[tuple]): Left/right joint pairs swapped by a horizontal flip.
         pyskl_parents (Sequence[int], optional): pyskl's bone table where it differs from
             ``parents``; None when the two agree.
+        body_center (str, optional): The joint ``PreNormalize3D`` moves to the origin.
+        spine (tuple[str, str]): Joints (bottom, top) ``PreNormalize3D`` turns onto +z.
+        shoulders (tuple[str, str]): Joints (right, left) ``PreNormalize3D`` turns onto +x.
     """
 
     name: str
@@ -46,7 +49,17 @@ class Layout:
     joint_names: Tuple[str, ...]
     flip_pairs: Tuple[Tuple[int, int], ...] = ()
     pyskl_parents: Optional[Tuple[int, ...]] = None
+    body_center: Optional[str] = None
+    spine: Tuple[str, ...] = ()
+    shoulders: Tuple[str, ...] = ()
     extra: Dict = field(default_factory=dict, compare=False)
+
+    def joint(self, name: str) -> int:
+        """The index of the joint called ``name``."""
+        if name not in self.joint_names:
+            raise KeyError(f'layout {self.name!r} has no joint {name!r}; its joints are '
+                           f'{list(self.joint_names)}')
+        return self.joint_names.index(name)
 
     def __post_init__(self):
         num = len(self.parents)
@@ -72,6 +85,12 @@ class Layout:
         for a, b in self.flip_pairs:
             if not (0 <= a < num and 0 <= b < num):
                 raise ValueError(f'layout {self.name!r}: flip pair ({a}, {b}) out of range')
+        for role in ('spine', 'shoulders'):
+            if getattr(self, role) and len(getattr(self, role)) != 2:
+                raise ValueError(f'layout {self.name!r}: {role} must name two joints')
+        for name in (self.body_center, *self.spine, *self.shoulders):
+            if name is not None:
+                self.joint(name)
 
     @property
     def num_joints(self) -> int:
@@ -150,7 +169,9 @@ LAYOUTS: Dict[str, Layout] = {
         name='nturgb+d', parents=NTU_PARENTS, center=20, joint_names=NTU_NAMES,
         flip_pairs=_one_based([(5, 9), (6, 10), (7, 11), (8, 12), (13, 17), (14, 18),
                                (15, 19), (16, 20), (22, 24), (23, 25)]),
-        pyskl_parents=_with(NTU_PARENTS, {21: 22, 23: 24})),
+        pyskl_parents=_with(NTU_PARENTS, {21: 22, 23: 24}),
+        body_center='spine_mid', spine=('spine_base', 'spine_mid'),
+        shoulders=('right_shoulder', 'left_shoulder')),
     'coco': Layout(
         name='coco', parents=COCO_PARENTS, center=0, joint_names=COCO_NAMES,
         flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)),
@@ -161,7 +182,9 @@ LAYOUTS: Dict[str, Layout] = {
         pyskl_parents=_with(OPENPOSE_PARENTS, {0: 0, 1: 0})),
     'nw-ucla': Layout(
         name='nw-ucla', parents=NWUCLA_PARENTS, center=2, joint_names=NWUCLA_NAMES,
-        flip_pairs=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18), (15, 19))),
+        flip_pairs=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18), (15, 19)),
+        body_center='spine', spine=('hip_center', 'spine'),
+        shoulders=('right_shoulder', 'left_shoulder')),
     'handmp': Layout(
         name='handmp', parents=HANDMP_PARENTS, center=0, joint_names=HANDMP_NAMES),
 }
@@ -199,5 +222,8 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
         return Layout(name=layout.get('name', 'custom'), parents=parents,
                       center=int(layout['center']), joint_names=tuple(names),
                       flip_pairs=tuple(tuple(p) for p in layout.get('flip_pairs', ())),
-                      pyskl_parents=tuple(pyskl) if pyskl is not None else None)
+                      pyskl_parents=tuple(pyskl) if pyskl is not None else None,
+                      body_center=layout.get('body_center'),
+                      spine=tuple(layout.get('spine', ())),
+                      shoulders=tuple(layout.get('shoulders', ())))
     raise TypeError(f'layout must be a name, dict or Layout, got {type(layout).__name__}')

@@ -141,3 +141,13 @@ def test_custom_layout_needs_parents_and_center():
         get_layout(dict(parents=[0, 0]))
     with pytest.raises(TypeError):
         get_layout(25)
+
+
+def test_normalisation_roles_name_joints_of_the_layout():
+    ntu = get_layout('nturgb+d')
+    assert ntu.joint(ntu.body_center) == 1
+    assert [ntu.joint(j) for j in ntu.spine + ntu.shoulders] == [0, 1, 8, 4]
+    with pytest.raises(KeyError, match="layout 'nturgb\\+d' has no joint 'tail'"):
+        ntu.joint('tail')
+    with pytest.raises(KeyError, match="has no joint 'waist'"):
+        get_layout(dict(parents=[0, 0], center=0, body_center='waist'))

@@ -14,7 +14,7 @@ clip_len = 100  # frames per clip
 
 __train_pipeline = dict(
     order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],
-    normalize=dict(type='PreNormalize3D'),
+    normalize=dict(type='PreNormalize3D', layout=layout),
     feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=clip_len),
     decode=dict(type='PoseDecode'),

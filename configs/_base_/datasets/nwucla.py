@@ -9,7 +9,7 @@ num_classes = 10
 num_persons = 1
 clip_len = 52  # CTR-GCN's NW-UCLA window
 __steps = dict(
-    normalize=dict(center_joint=1),  # centre on the spine
+    normalize=dict(layout=layout),  # centre on the spine, turn the spine and shoulders
     feats=dict(layout=layout),
     sample=dict(clip_len=clip_len),
     format=dict(num_person=num_persons))

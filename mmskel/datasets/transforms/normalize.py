@@ -1,10 +1,11 @@
 """Whole-sequence normalisation of skeletons before sampling."""
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmskel.registry import TRANSFORMS
+from mmskel.structures.layouts import get_layout
 
 
 def _rotation_to(vector: np.ndarray, target: Sequence[float]) -> np.ndarray:
@@ -32,6 +33,24 @@ def _nonzero_frames(person: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.abs(person).reshape(person.shape[0], -1).sum(-1) > 1e-6)
 
 
+def _joints_of(layout, zaxis, xaxis, center_joint, align_spine: bool, align_center: bool):
+    """(zaxis, xaxis, center_joint) from ``layout``'s named roles where not given; a role the
+    transform needs and the layout lacks is an error naming both."""
+    table = get_layout(layout)
+
+    def role(name: str, given, needed: bool):
+        value = getattr(table, name)
+        if given is not None or not needed:
+            return given
+        if not value:
+            raise ValueError(f'PreNormalize3D: layout {table.name!r} names no {name} joints; '
+                             f'give them as indices or add {name}=... to the layout')
+        return table.joint(value) if isinstance(value, str) else tuple(map(table.joint, value))
+
+    return (role('spine', zaxis, align_spine), role('shoulders', xaxis, align_spine),
+            role('body_center', center_joint, align_center))
+
+
 @TRANSFORMS.register_module()
 class PreNormalize3D(BaseTransform):
     """Centre and rotate 3D skeletons to a canonical view (pyskl's ``PreNormalize3D``).
@@ -46,20 +65,28 @@ class PreNormalize3D(BaseTransform):
     Added keys: ``body_center``.
 
     Args:
-        zaxis (tuple[int, int]): Joints (bottom, top) aligned with +z. Defaults to spine base and
-            spine middle of ``nturgb+d`` (the same indices are hip centre and spine in
-            ``nw-ucla``).
-        xaxis (tuple[int, int]): Joints (right, left): right - left is aligned with +x.
-        center_joint (int, optional): Joint moved to the origin; defaults to 1 for 25-joint
-            skeletons (pyskl) and to the last joint otherwise.
+        layout (str | dict, optional): Take the joints by name from the layout table
+            (its ``body_center``, ``spine`` and ``shoulders``, see
+            :mod:`mmskel.structures.layouts`); the arguments below override it.
+        zaxis (tuple[int, int], optional): Joints (bottom, top) aligned with +z. Without a
+            layout, pyskl's (0, 1): spine base and spine middle of ``nturgb+d``.
+        xaxis (tuple[int, int], optional): Joints (right, left): right - left is aligned with
+            +x. Without a layout, pyskl's (8, 4).
+        center_joint (int, optional): Joint moved to the origin; without a layout, 1 for
+            25-joint skeletons (pyskl) and the last joint otherwise.
         align_spine (bool): Rotate. Defaults to True.
         align_center (bool): Translate. Defaults to True.
     """
 
-    def __init__(self, zaxis: Tuple[int, int] = (0, 1), xaxis: Tuple[int, int] = (8, 4),
-                 center_joint: Optional[int] = None, align_spine: bool = True,
-                 align_center: bool = True) -> None:
-        self.zaxis, self.xaxis = tuple(zaxis), tuple(xaxis)
+    def __init__(self, layout: Optional[Union[str, dict]] = None,
+                 zaxis: Optional[Tuple[int, int]] = None,
+                 xaxis: Optional[Tuple[int, int]] = None, center_joint: Optional[int] = None,
+                 align_spine: bool = True, align_center: bool = True) -> None:
+        if layout is not None:
+            zaxis, xaxis, center_joint = _joints_of(layout, zaxis, xaxis, center_joint,
+                                                    align_spine, align_center)
+        self.zaxis = tuple(zaxis) if zaxis is not None else (0, 1)
+        self.xaxis = tuple(xaxis) if xaxis is not None else (8, 4)
         self.center_joint = center_joint
         self.align_spine, self.align_center = align_spine, align_center
 

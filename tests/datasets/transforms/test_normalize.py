@@ -198,3 +198,19 @@ def test_min_max_normalize_maps_each_axis_onto_the_range(nwucla_root):
     np.testing.assert_array_equal(out[..., 2], 2.)  # no extent: left as it is
     with pytest.raises(ValueError, match='low must be < high'):
         MinMaxNormalize(1, 1)
+
+
+def test_prenormalize3d_takes_its_joints_from_the_layout_by_name(sample):
+    by_name = PreNormalize3D(layout='nw-ucla')
+    assert (by_name.zaxis, by_name.xaxis, by_name.center_joint) == ((0, 1), (8, 4), 1)
+    np.testing.assert_array_equal(by_name(dict(sample))['keypoint'],
+                                  PreNormalize3D(center_joint=1)(dict(sample))['keypoint'])
+    ntu = PreNormalize3D(layout='nturgb+d')
+    assert (ntu.zaxis, ntu.xaxis, ntu.center_joint) == ((0, 1), (8, 4), 1)  # pyskl's indices
+    assert PreNormalize3D(layout='nw-ucla', center_joint=3).center_joint == 3  # given wins
+    with pytest.raises(ValueError, match="layout 'coco' names no spine joints"):
+        PreNormalize3D(layout='coco')
+    assert PreNormalize3D(layout='coco', align_spine=False, center_joint=0).center_joint == 0
+    custom = dict(parents=[0, 0, 1], center=0, joint_names=['hip', 'chest', 'head'],
+                  body_center='chest', spine=['hip', 'chest'], shoulders=['head', 'chest'])
+    assert PreNormalize3D(layout=custom).center_joint == 1
