@@ -159,7 +159,7 @@ def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int =
             dict(type='GenSkeFeat', layout='nw-ucla', feats=['j']),
             dict(type='UniformSampleFrames', clip_len=clip_len),
             dict(type='PoseDecode'),
-            dict(type='FormatGCNInput', num_person=1),
+            dict(type='FormatGCNInput', num_persons=1),
             dict(type='PackActionInputs')])
         assert len(dataset) == len(NWUCLA_ACTIONS) * NWUCLA_PER_CLASS
         loader = DataLoader(dataset, batch_size=batch_size, shuffle=True,

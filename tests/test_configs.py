@@ -108,8 +108,8 @@ def pipeline_model_mismatches(cfg: Config) -> list:
                     step.get('layout', 'nturgb+d') != backbone.graph_cfg.layout:
                 found.append(f'{loader}: layout {step.get("layout", "nturgb+d")}')
             if step.get('type') == 'FormatGCNInput' and \
-                    step.get('num_person', 2) != backbone.get('num_person', 2):
-                found.append(f'{loader}: {step.get("num_person", 2)} persons')
+                    step.get('num_persons', 2) != backbone.get('num_persons', 2):
+                found.append(f'{loader}: {step.get("num_persons", 2)} persons')
     return found
 
 
@@ -129,7 +129,7 @@ def test_layout_and_person_mismatches_are_found() -> None:
     cfg = Config.fromfile(str(REPO / 'configs' / 'skeleton' / 'stgcn' /
                               'stgcn_50e_nwucla_xview_keypoint_3d.py'))
     cfg.model.backbone.graph_cfg.layout = 'nturgb+d'
-    cfg.model.backbone.num_person = 2
+    cfg.model.backbone.num_persons = 2
     assert pipeline_model_mismatches(cfg) == [
         f'{loader}: {what}' for loader in LOADERS for what in ('layout nw-ucla', '1 persons')]
 

@@ -63,8 +63,9 @@ def input_spec(cfg: Config, pipeline: Optional[list] = None) -> InputSpec:
     layout = _fact(cfg, _step_arg(steps, 'GenSkeFeat', 'layout')
                    or backbone.get('graph_cfg', {}).get('layout'), 'layout',
                    'GenSkeFeat(layout=...) or the backbone\'s graph_cfg.layout')
-    persons = _fact(cfg, _step_arg(steps, 'FormatGCNInput', 'num_person'), 'num_persons',
-                    'FormatGCNInput(num_person=...)')
+    persons = _fact(cfg, _step_arg(steps, 'FormatGCNInput', 'num_persons')
+                    or _step_arg(steps, 'FormatGCNInput', 'num_person'),  # mmaction2's name
+                    'num_persons', 'FormatGCNInput(num_persons=...)')
     clip_len = _fact(cfg, _step_arg(steps, 'UniformSampleFrames', 'clip_len'), 'clip_len',
                      'UniformSampleFrames(clip_len=...)')
     in_channels = backbone.get('in_channels', 3)

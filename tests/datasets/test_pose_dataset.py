@@ -101,7 +101,7 @@ def test_pipeline_from_config_dicts(ann_file):
     register_all_modules()
     dataset = PoseDataset(ann_file, split='train', test_mode=True, pipeline=[
         dict(type='UniformSampleFrames', clip_len=4), dict(type='PoseDecode'),
-        dict(type='FormatGCNInput', num_person=2), dict(type='PackActionInputs')])
+        dict(type='FormatGCNInput', num_persons=2), dict(type='PackActionInputs')])
     out = dataset[3]
     assert tuple(out['inputs'].shape) == (1, 2, 4, 25, 3)
     assert float(out['inputs'][0, 0].min()) == 3.0 and float(out['inputs'][0, 1].abs().max()) == 0
@@ -116,7 +116,7 @@ def test_pipeline_as_named_steps_runs_in_order_and_skips_none(ann_file):
     register_all_modules()
     steps = dict(pack=dict(type='PackActionInputs'), unused=None,
                  decode=dict(type='PoseDecode'),
-                 format=dict(type='FormatGCNInput', num_person=3),
+                 format=dict(type='FormatGCNInput', num_persons=3),
                  sample=dict(type='UniformSampleFrames', clip_len=4),
                  order=['sample', 'decode', 'unused', 'format', 'pack'])
     dataset = PoseDataset(ann_file, split='train', test_mode=True, pipeline=steps)

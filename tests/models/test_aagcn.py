@@ -61,7 +61,7 @@ def test_output_shape_ntu():
 @pytest.mark.parametrize('layout, num_joints, persons', [
     ('nw-ucla', 20, 1), ('coco', 17, 2), ('openpose', 18, 1)])
 def test_other_layouts(layout, num_joints, persons):
-    model = AAGCN(dict(layout=layout, mode='spatial'), num_person=persons).eval()
+    model = AAGCN(dict(layout=layout, mode='spatial'), num_persons=persons).eval()
     with torch.no_grad():
         out = model(torch.randn(2, persons, 24, num_joints, 3))
     assert tuple(out.shape) == (2, persons, 256, 6, num_joints)
@@ -187,7 +187,7 @@ def test_input_checks():
     model = AAGCN(NTU_GRAPH, base_channels=8, num_stages=2, inflate_stages=(), down_stages=())
     with pytest.raises(ValueError, match=r'3 input channels.*\[N, M, T, V, C\]'):
         model(torch.randn(1, 2, 8, 25, 2))
-    with pytest.raises(ValueError, match='num_person=2'):
+    with pytest.raises(ValueError, match='num_persons=2'):
         model(torch.randn(1, 1, 8, 25, 3))
     with pytest.raises(ValueError, match='data_bn_type'):
         AAGCN(NTU_GRAPH, data_bn_type='NC')
@@ -201,7 +201,7 @@ def test_training_loss_falls_on_nwucla(train_losses, loss_falls):
     model = dict(
         type='RecognizerGCN',
         backbone=dict(type='AAGCN', graph_cfg=dict(layout='nw-ucla', mode='spatial'),
-                      num_person=1, base_channels=16, num_stages=4, inflate_stages=(3,),
+                      num_persons=1, base_channels=16, num_stages=4, inflate_stages=(3,),
                       down_stages=(3,)),
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     loss_falls(train_losses(model))

@@ -52,15 +52,15 @@ def test_ntu60_shapes_and_parameter_count():
     assert count == pytest.approx(1.46e6, rel=0.05)
 
 
-@pytest.mark.parametrize('layout, num_joints, num_person', [
+@pytest.mark.parametrize('layout, num_joints, num_persons', [
     ('nw-ucla', 20, 1), ('coco', 17, 2), ('openpose', 18, 1)])
-def test_other_layouts(layout, num_joints, num_person):
-    model = build(graph_cfg=dict(layout=layout, mode='spatial'), num_person=num_person)
-    x = torch.randn(2, num_person, 16, num_joints, 3)  # 2D: x, y, score
+def test_other_layouts(layout, num_joints, num_persons):
+    model = build(graph_cfg=dict(layout=layout, mode='spatial'), num_persons=num_persons)
+    x = torch.randn(2, num_persons, 16, num_joints, 3)  # 2D: x, y, score
     with torch.no_grad():
-        assert model.backbone(x).shape == (2, num_person, 256, 4, num_joints)
+        assert model.backbone(x).shape == (2, num_persons, 256, 4, num_joints)
     with pytest.raises(ValueError, match='CTRGCN expects input'):
-        model.backbone(torch.randn(2, num_person, 16, 25, 3))
+        model.backbone(torch.randn(2, num_persons, 16, 25, 3))
 
 
 def test_state_dict_names_match_pyskl_and_mmaction2():
@@ -120,7 +120,7 @@ def test_ctrgcn_training_loss_falls_on_real_nwucla(train_losses, loss_falls):
     model = dict(
         type='RecognizerGCN',
         backbone=dict(type='CTRGCN', graph_cfg=dict(layout='nw-ucla', mode='spatial'),
-                      num_person=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
+                      num_persons=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
                       down_stages=(3, )),
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     loss_falls(train_losses(model))

@@ -35,11 +35,11 @@ def test_several_features_share_the_channels():
 
 def test_facts_come_from_the_top_level_when_the_pipeline_is_silent():
     cfg = Config.fromfile(str(CONFIGS / 'stgcn' / 'stgcn_50e_nwucla_xview_keypoint_3d.py'))
-    cfg.test_dataloader.dataset.pipeline.format.pop('num_person')
+    cfg.test_dataloader.dataset.pipeline.format.pop('num_persons')
     assert input_spec(cfg).num_persons == 1  # the dataset base's num_persons
     facts = cfg.to_dict()
     facts.pop('num_persons')
     cfg = Config(facts, filename=cfg.filename)
     with pytest.raises(KeyError, match="stgcn_50e_nwucla_xview_keypoint_3d.py: cannot tell the "
-                       r"input's num_persons: state it as FormatGCNInput\(num_person=...\)"):
+                       r"input's num_persons: state it as FormatGCNInput\(num_persons=...\)"):
         input_spec(cfg)

@@ -30,18 +30,18 @@ def test_ntu60_shapes_and_scores():
     assert scores.shape == (2, 60) and torch.isfinite(scores).all()
 
 
-@pytest.mark.parametrize('layout, num_person, joints', [('nw-ucla', 1, 20), ('coco', 2, 17),
-                                                        ('openpose', 1, 18)])
-def test_other_layouts(layout, num_person, joints):
-    model = MSAGCN(dict(layout=layout, mode='spatial'), num_frames=32, num_person=num_person)
+@pytest.mark.parametrize('layout, num_persons, joints', [('nw-ucla', 1, 20), ('coco', 2, 17),
+                                                         ('openpose', 1, 18)])
+def test_other_layouts(layout, num_persons, joints):
+    model = MSAGCN(dict(layout=layout, mode='spatial'), num_frames=32, num_persons=num_persons)
     with torch.no_grad():
-        out = model(torch.randn(2, num_person, 32, joints, 3))
-    assert out.shape == (2, num_person, 320, 8, joints)
+        out = model(torch.randn(2, num_persons, 32, joints, 3))
+    assert out.shape == (2, num_persons, 320, 8, joints)
 
 
 def test_wrong_clip_length_is_rejected():
     model = MSAGCN(dict(layout='nw-ucla', mode='spatial'), num_frames=16, base_channels=40,
-                   num_person=1, num_stages=4, down_stages=(3, 4))
+                   num_persons=1, num_stages=4, down_stages=(3, 4))
     with pytest.raises(ValueError, match='T=16 frames.*got T=20'):
         model(torch.randn(1, 1, 20, 20, 3))
     with pytest.raises(ValueError, match='multiple of 4'):
@@ -159,7 +159,7 @@ def test_training_loss_falls_on_real_nwucla(train_losses, loss_falls):
     model = dict(
         type='RecognizerGCN',
         backbone=dict(type='MSAGCN', graph_cfg=dict(layout='nw-ucla', mode='spatial'),
-                      num_frames=16, base_channels=40, num_person=1, num_stages=3,
+                      num_frames=16, base_channels=40, num_persons=1, num_stages=3,
                       down_stages=(2, 3)),
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=160))
     loss_falls(train_losses(model, clip_len=16, lr=0.01))

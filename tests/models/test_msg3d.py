@@ -177,7 +177,7 @@ def test_mstcn_branch_widths_and_residual():
 def test_output_shapes(layout, persons, joints, out_shape):
     torch.set_num_threads(1)
     model = build(**{'model.backbone.graph_cfg.layout': layout,
-                     'model.backbone.num_person': persons}).eval()
+                     'model.backbone.num_persons': persons}).eval()
     x = torch.randn(2, 1, persons, 64, joints, 3)  # [N, clips, M, T=64, V, C]
     with torch.no_grad():
         feats = model.extract_feat(x)
@@ -187,7 +187,7 @@ def test_output_shapes(layout, persons, joints, out_shape):
 
 
 def test_input_shape_is_checked():
-    model = MSG3D(dict(layout='nw-ucla', mode='binary_adj'), base_channels=12, num_person=1)
+    model = MSG3D(dict(layout='nw-ucla', mode='binary_adj'), base_channels=12, num_persons=1)
     with pytest.raises(ValueError, match='1 persons and 3 channels'):
         model(torch.randn(1, 2, 8, 20, 3))
 
@@ -226,7 +226,7 @@ def test_training_loss_falls_on_real_nwucla(train_losses, loss_falls):
         type='RecognizerGCN',
         backbone=dict(type='MSG3D', graph_cfg=dict(layout='nw-ucla', mode='binary_adj'),
                       base_channels=8, num_gcn_scales=4, num_g3d_scales=2, window_sizes=(3, ),
-                      num_person=1),  # a narrow, shallow-scale variant: fast on CPU
+                      num_persons=1),  # a narrow, shallow-scale variant: fast on CPU
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     loss_falls(train_losses(model))
 

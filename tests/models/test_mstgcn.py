@@ -21,7 +21,7 @@ def build_recognizer(num_classes=60, **backbone):
         cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=448)))
 
 
-def expected_num_params(num_joints=25, subsets=3, in_channels=3, num_person=2, num_classes=60,
+def expected_num_params(num_joints=25, subsets=3, in_channels=3, num_persons=2, num_classes=60,
                         scale=4):
     """MST-GCN's parameter count written out block by block (s_scale = t_scale = ``scale``)."""
     adjacency = subsets * num_joints ** 2
@@ -42,7 +42,7 @@ def expected_num_params(num_joints=25, subsets=3, in_channels=3, num_person=2, n
              + 9 * 112 * 112 + 112 + bn(112))
     blocks = [(112, 112, 1)] * 3 + [(112, 224, 2)] + [(224, 224, 1)] * 2 + [(224, 448, 2)] + \
         [(448, 448, 1)] * 2
-    data_bn = bn(num_person * in_channels * num_joints)
+    data_bn = bn(num_persons * in_channels * num_joints)
     return data_bn + first + sum(block(*b) for b in blocks) + 448 * num_classes + num_classes
 
 
@@ -77,13 +77,13 @@ def test_output_shape_ntu():
     assert model.out_channels == 448 and len(model.layers) == 10
 
 
-@pytest.mark.parametrize('layout, num_joints, num_person', [('nw-ucla', 20, 1), ('coco', 17, 2),
-                                                            ('openpose', 18, 1)])
-def test_output_shape_other_layouts(layout, num_joints, num_person):
-    model = MSTGCN(dict(layout=layout, mode='spatial'), num_person=num_person).eval()
+@pytest.mark.parametrize('layout, num_joints, num_persons', [('nw-ucla', 20, 1), ('coco', 17, 2),
+                                                             ('openpose', 18, 1)])
+def test_output_shape_other_layouts(layout, num_joints, num_persons):
+    model = MSTGCN(dict(layout=layout, mode='spatial'), num_persons=num_persons).eval()
     with torch.no_grad():
-        out = model(torch.randn(1, num_person, 20, num_joints, 3))
-    assert tuple(out.shape) == (1, num_person, 448, 5, num_joints)
+        out = model(torch.randn(1, num_persons, 20, num_joints, 3))
+    assert tuple(out.shape) == (1, num_persons, 448, 5, num_joints)
 
 
 def test_wrong_input_channels_and_indivisible_widths_are_refused():
@@ -173,7 +173,7 @@ def test_training_loss_falls_on_real_nwucla(train_losses, loss_falls):
     model = dict(
         type='RecognizerGCN',
         backbone=dict(type='MSTGCN', graph_cfg=dict(layout='nw-ucla', mode='spatial'),
-                      num_person=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
+                      num_persons=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
                       down_stages=(3, )),
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     loss_falls(train_losses(model))

@@ -143,7 +143,7 @@ def test_other_layouts(layout, num_joints, in_channels):
 
 
 def test_mvc_data_bn_and_spatial_graph():
-    model = STGCN(dict(layout='nturgb+d', mode='spatial'), data_bn_type='MVC', num_person=2,
+    model = STGCN(dict(layout='nturgb+d', mode='spatial'), data_bn_type='MVC', num_persons=2,
                   base_channels=8, num_stages=4, inflate_stages=(3,), down_stages=(3,)).eval()
     assert tuple(model.data_bn.weight.shape) == (2 * 25 * 3,)
     with torch.no_grad():

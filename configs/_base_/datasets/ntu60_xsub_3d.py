@@ -18,7 +18,7 @@ __train_pipeline = dict(
     feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=clip_len),
     decode=dict(type='PoseDecode'),
-    format=dict(type='FormatGCNInput', num_person=num_persons),
+    format=dict(type='FormatGCNInput', num_persons=num_persons),
     pack=dict(type='PackActionInputs'))
 __val_pipeline = dict(__train_pipeline,
                       sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1))

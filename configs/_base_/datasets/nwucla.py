@@ -12,7 +12,7 @@ __steps = dict(
     normalize=dict(layout=layout),  # centre on the spine, turn the spine and shoulders
     feats=dict(layout=layout),
     sample=dict(clip_len=clip_len),
-    format=dict(num_person=num_persons))
+    format=dict(num_persons=num_persons))
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))
 val_dataloader = dict(

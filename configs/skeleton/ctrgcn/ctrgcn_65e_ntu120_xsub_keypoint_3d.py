@@ -21,5 +21,5 @@ __clip = dict(sample=dict(clip_len=clip_len, num_clips=1, p_interval=0.95))
 val_dataloader = dict(dataset=dict(pipeline=__clip))
 test_dataloader = dict(dataset=dict(pipeline=__clip))
 model = dict(
-    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_persons={{_base_.num_persons}}),
     cls_head=dict(num_classes={{_base_.num_classes}}))

@@ -10,7 +10,7 @@ _base_ = [
 ]
 
 model = dict(
-    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_persons={{_base_.num_persons}}),
     cls_head=dict(num_classes={{_base_.num_classes}}))
 
 clip_len = 64

@@ -24,5 +24,5 @@ __eval_steps = dict(
 val_dataloader = dict(dataset=dict(pipeline=__eval_steps))
 test_dataloader = dict(dataset=dict(pipeline=__eval_steps))
 model = dict(
-    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_persons={{_base_.num_persons}}),
     cls_head=dict(num_classes={{_base_.num_classes}}))

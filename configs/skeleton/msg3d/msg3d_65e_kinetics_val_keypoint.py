@@ -15,6 +15,6 @@ train_dataloader = dict(dataset=dict(pipeline=__clip))
 val_dataloader = dict(dataset=dict(pipeline=__clip))
 test_dataloader = dict(dataset=dict(pipeline=dict(sample=dict(clip_len=clip_len, num_clips=1))))
 model = dict(
-    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}},
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_persons={{_base_.num_persons}},
                   num_gcn_scales=8, num_g3d_scales=8),
     cls_head=dict(num_classes={{_base_.num_classes}}))

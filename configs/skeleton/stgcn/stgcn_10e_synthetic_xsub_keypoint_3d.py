@@ -8,7 +8,7 @@ _base_ = [
 
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels=3, base_channels=32, num_person={{_base_.num_persons}},
+    backbone=dict(type='STGCN', in_channels=3, base_channels=32, num_persons={{_base_.num_persons}},
                   graph_cfg=dict(layout={{_base_.layout}}, mode='stgcn_spatial')),
     cls_head=dict(type='GCNHead', num_classes={{_base_.num_classes}}, in_channels=128))
 

@@ -14,5 +14,5 @@ _base_ = [
 __focal_loss = dict(type='FocalLoss', gamma=2.0, class_weight='balanced',
                     num_classes={{_base_.num_classes}}, beta=0.9999)
 model = dict(
-    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_person={{_base_.num_persons}}),
+    backbone=dict(graph_cfg=dict(layout={{_base_.layout}}), num_persons={{_base_.num_persons}}),
     cls_head=dict(num_classes={{_base_.num_classes}}, loss_cls=__focal_loss))

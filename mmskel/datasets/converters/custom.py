@@ -288,7 +288,7 @@ def write_starter_config(out: Path, layout: Union[str, dict], samples: List[dict
     """Write ``<out>.config.py``: ST-GCN on the pickle, sized from the data; returns its path."""
     keypoint = samples[0]['keypoint']
     in_channels = keypoint.shape[-1] + ('keypoint_score' in samples[0])
-    num_person = max(s['keypoint'].shape[0] for s in samples)
+    num_persons = max(s['keypoint'].shape[0] for s in samples)
     layout_obj = get_layout(layout)
     if keypoint.shape[-1] == 2 and img_shape is not None:
         why = 'pixels -> [-1, 1] by each sample\'s img_shape'
@@ -302,7 +302,7 @@ def write_starter_config(out: Path, layout: Union[str, dict], samples: List[dict
     scores = ' + scores' if in_channels > keypoint.shape[-1] else ''
     text = f'''# Starter config written by tools/data/custom/convert_custom.py for {Path(out).name}:
 # ST-GCN, {num_classes} classes, {keypoint.shape[-1]}D keypoints{scores},
-# up to {num_person} person(s).
+# up to {num_persons} person(s).
 _base_ = [{str(CONFIG_BASE / 'default_runtime.py')!r},
           {str(CONFIG_BASE / 'schedules' / 'sgd_cosine_80e.py')!r}]
 
@@ -310,12 +310,12 @@ _base_ = [{str(CONFIG_BASE / 'default_runtime.py')!r},
 ann_file = {str(Path(out).resolve())!r}
 layout = {pformat(layout, width=80, compact=True)}
 num_classes = {num_classes}
-num_persons = {num_person}
+num_persons = {num_persons}
 clip_len = 100  # frames sampled per clip; shorter samples are looped
 
 model = dict(
     type='RecognizerGCN',
-    backbone=dict(type='STGCN', in_channels={in_channels}, num_person=num_persons,
+    backbone=dict(type='STGCN', in_channels={in_channels}, num_persons=num_persons,
                   graph_cfg=dict(layout=layout, mode='stgcn_spatial')),
     cls_head=dict(type='GCNHead', num_classes=num_classes, in_channels=256))
 
@@ -327,7 +327,7 @@ __train_pipeline = dict(
     feats=dict(type='GenSkeFeat', layout=layout, feats=['j']),
     sample=dict(type='UniformSampleFrames', clip_len=clip_len),
     decode=dict(type='PoseDecode'),
-    format=dict(type='FormatGCNInput', num_person=num_persons),
+    format=dict(type='FormatGCNInput', num_persons=num_persons),
     pack=dict(type='PackActionInputs'))
 __val_pipeline = dict(__train_pipeline,
                       sample=dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1))

@@ -7,11 +7,12 @@ from mmcv.transforms import BaseTransform
 
 from mmskel.registry import TRANSFORMS
 from mmskel.structures import ActionDataSample
+from mmskel.utils.aliases import renamed_kwargs
 
 
 @TRANSFORMS.register_module()
 class FormatGCNInput(BaseTransform):
-    """Fix the person count and split clips: [M, nc * T, V, C] -> [nc, num_person, T, V, C].
+    """Fix the person count and split clips: [M, nc * T, V, C] -> [nc, num_persons, T, V, C].
 
     Extra persons are dropped; missing ones are zeros (``mode='zero'``) or copies of the
     present persons (``mode='loop'``).
@@ -19,28 +20,29 @@ class FormatGCNInput(BaseTransform):
     Required keys: ``keypoint``, ``num_clips`` (optional, default 1). Modified keys: ``keypoint``.
 
     Args:
-        num_person (int): Persons per clip. Defaults to 2.
+        num_persons (int): Persons per clip. Defaults to 2.
         mode (str): ``'zero'`` or ``'loop'`` padding. Defaults to ``'zero'``.
     """
 
-    def __init__(self, num_person: int = 2, mode: str = 'zero') -> None:
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
+    def __init__(self, num_persons: int = 2, mode: str = 'zero') -> None:
         if mode not in ('zero', 'loop'):
             raise ValueError(f"mode must be 'zero' or 'loop', got {mode!r}")
-        self.num_person, self.mode = num_person, mode
+        self.num_persons, self.mode = num_persons, mode
 
     def transform(self, results: dict) -> dict:
         keypoint = results['keypoint']
         if 'keypoint_score' in results:  # scores not turned into a channel by GenSkeFeat
             keypoint = np.concatenate([keypoint, results.pop('keypoint_score')[..., None]], -1)
         persons = keypoint.shape[0]
-        if persons < self.num_person:
-            missing = self.num_person - persons
+        if persons < self.num_persons:
+            missing = self.num_persons - persons
             if self.mode == 'loop' and persons > 0:
                 pad = keypoint[np.arange(missing) % persons]
             else:
                 pad = np.zeros((missing,) + keypoint.shape[1:], dtype=keypoint.dtype)
             keypoint = np.concatenate([keypoint, pad], axis=0)
-        keypoint = keypoint[:self.num_person]
+        keypoint = keypoint[:self.num_persons]
         num_clips = results.get('num_clips', 1)
         m, t, v, c = keypoint.shape
         if t % num_clips:
@@ -50,7 +52,7 @@ class FormatGCNInput(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return f'{type(self).__name__}(num_person={self.num_person}, mode={self.mode!r})'
+        return f'{type(self).__name__}(num_persons={self.num_persons}, mode={self.mode!r})'
 
 
 @TRANSFORMS.register_module()

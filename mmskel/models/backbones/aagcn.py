@@ -12,6 +12,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
@@ -208,7 +209,7 @@ class AAGCN(BaseModule):
         data_bn_type (str): ``'MVC'`` (BatchNorm over M*V*C, the papers'), ``'VC'`` or
             ``'none'``. Defaults to ``'MVC'``.
         ch_ratio (float): Channel multiplier at inflate stages. Defaults to 2.
-        num_person (int): Persons M; with ``'MVC'`` the input must have exactly M. Defaults to 2.
+        num_persons (int): Persons M; with ``'MVC'`` the input must have exactly M. Defaults to 2.
         num_stages (int): Number of blocks. Defaults to 10.
         inflate_stages (Sequence[int]): Stages that multiply channels. Defaults to (5, 8).
         down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
@@ -230,8 +231,9 @@ class AAGCN(BaseModule):
         torch.Size([2, 2, 256, 8, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
-                 data_bn_type: str = 'MVC', ch_ratio: float = 2, num_person: int = 2,
+                 data_bn_type: str = 'MVC', ch_ratio: float = 2, num_persons: int = 2,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
                  down_stages: Sequence[int] = (5, 8), adaptive: Union[bool, str] = True,
                  attention: Union[bool, Sequence[str]] = True, tcn_dropout: float = 0.,
@@ -241,8 +243,9 @@ class AAGCN(BaseModule):
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         self.register_buffer('A', A)  # mmaction2 keeps the graph in the state dict
         num_joints = A.size(1)
-        self.in_channels, self.num_person, self.data_bn_type = in_channels, num_person, data_bn_type
-        self.data_bn = build_data_bn(data_bn_type, num_person, in_channels, num_joints)
+        self.in_channels, self.num_persons = in_channels, num_persons
+        self.data_bn_type = data_bn_type
+        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
         block_args = dict(adaptive=adaptive, attention=attention)
         blocks = []
         if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
@@ -266,8 +269,8 @@ class AAGCN(BaseModule):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_channels('AAGCN', x, self.in_channels)
         n, m = x.shape[:2]
-        if self.data_bn_type == 'MVC' and m != self.num_person:
-            raise ValueError(f"AAGCN with data_bn_type='MVC' expects num_person={self.num_person}"
+        if self.data_bn_type == 'MVC' and m != self.num_persons:
+            raise ValueError(f"AAGCN with data_bn_type='MVC' expects num_persons={self.num_persons}"
                              f' persons, got input of shape {tuple(x.shape)} ([N, M, T, V, C])')
         x = normalize_input(self.data_bn, x, self.data_bn_type)
         for block in self.gcn:

@@ -10,6 +10,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import ResidualMultiScaleTCN, block_residual, build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
@@ -145,7 +146,7 @@ class CTRGCN(BaseModule):
         num_stages (int): Number of blocks. Defaults to 10.
         inflate_stages (Sequence[int]): Stages that double the channels. Defaults to (5, 8).
         down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
-        num_person (int): Persons M; the data BatchNorm has M * V * C channels. Defaults to 2.
+        num_persons (int): Persons M; the data BatchNorm has M * V * C channels. Defaults to 2.
         kernel_size (int): Temporal kernel of the dilated branches. Defaults to 5.
         dilations (Sequence[int]): Dilations of the temporal branches. Defaults to (1, 2).
         tcn_dropout (float): Temporal dropout of every block but the first. Defaults to 0.
@@ -161,17 +162,18 @@ class CTRGCN(BaseModule):
         torch.Size([2, 2, 256, 8, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
-                 down_stages: Sequence[int] = (5, 8), num_person: int = 2,
+                 down_stages: Sequence[int] = (5, 8), num_persons: int = 2,
                  kernel_size: int = 5, dilations: Sequence[int] = (1, 2),
                  tcn_dropout: float = 0., init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.graph = Graph(**graph_cfg)
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         self.register_buffer('A', A)  # saved in pyskl's checkpoints as backbone.A
-        self.in_channels, self.num_person = in_channels, num_person
-        self.data_bn = build_data_bn('MVC', num_person, in_channels, A.size(1))
+        self.in_channels, self.num_persons = in_channels, num_persons
+        self.data_bn = build_data_bn('MVC', num_persons, in_channels, A.size(1))
         block_args = dict(kernel_size=kernel_size, dilations=dilations)
         blocks = [CTRGCNBlock(in_channels, base_channels, A, residual=False, **block_args)]
         plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages)
@@ -187,9 +189,9 @@ class CTRGCN(BaseModule):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, m, t, v, c = x.shape
-        if (m, v, c) != (self.num_person, self.A.size(1), self.in_channels):
+        if (m, v, c) != (self.num_persons, self.A.size(1), self.in_channels):
             raise ValueError(
-                f'CTRGCN expects input [N, {self.num_person}, T, {self.A.size(1)}, '
+                f'CTRGCN expects input [N, {self.num_persons}, T, {self.A.size(1)}, '
                 f'{self.in_channels}] ([N, M, T, V, C]), got shape {tuple(x.shape)}')
         x = normalize_input(self.data_bn, x, 'MVC')
         for block in self.net:

@@ -10,6 +10,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph, edge_matrix
 from ..layers import MSAGC, TMST, block_residual, build_data_bn, normalize_input
 
@@ -72,7 +73,7 @@ class MSAGCN(BaseModule):
         num_frames (int): Input clip length T (a multiple of 4). Defaults to 64.
         in_channels (int): Input channels C. Defaults to 3.
         base_channels (int): Channels of the first stage (a multiple of 40). Defaults to 80.
-        num_person (int): Persons M (``data_bn`` is per person). Defaults to 2.
+        num_persons (int): Persons M (``data_bn`` is per person). Defaults to 2.
         num_stages (int): Number of blocks. Defaults to 10.
         down_stages (Sequence[int]): The two stages (counted from 1) that double the channels
             and halve the frames. Defaults to (5, 8).
@@ -87,8 +88,9 @@ class MSAGCN(BaseModule):
         torch.Size([2, 2, 320, 16, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, num_frames: int = 64, in_channels: int = 3,
-                 base_channels: int = 80, num_person: int = 2, num_stages: int = 10,
+                 base_channels: int = 80, num_persons: int = 2, num_stages: int = 10,
                  down_stages: Sequence[int] = (5, 8), init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if len(down_stages) != 2 or not 1 < min(down_stages) < max(down_stages) <= num_stages:
@@ -99,11 +101,11 @@ class MSAGCN(BaseModule):
         self.graph = Graph(**graph_cfg)
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         num_joints = A.size(1)
-        self.in_channels, self.num_frames, self.num_person = in_channels, num_frames, num_person
+        self.in_channels, self.num_frames, self.num_persons = in_channels, num_frames, num_persons
         self.register_buffer('A_vector', self._relative_matrix(), persistent=False)
         self.to_joint_embedding = nn.Linear(in_channels, base_channels)
         self.pos_embedding = nn.Parameter(torch.randn(1, num_joints, base_channels))
-        self.data_bn = build_data_bn('MVC', num_person, base_channels, num_joints)
+        self.data_bn = build_data_bn('MVC', num_persons, base_channels, num_joints)
         self.down_stages = tuple(sorted(down_stages))
         channels, frames, taps = base_channels, num_frames, []
         for stage in range(1, num_stages + 1):
@@ -137,8 +139,8 @@ class MSAGCN(BaseModule):
             raise ValueError(f'MSAGCN was built for T={self.num_frames} frames (num_frames; its '
                              f'temporal attention has a fixed length), got T={t} in input of '
                              f'shape {tuple(x.shape)} ([N, M, T, V, C])')
-        if c != self.in_channels or m != self.num_person:
-            raise ValueError(f'MSAGCN expects M={self.num_person} persons and C='
+        if c != self.in_channels or m != self.num_persons:
+            raise ValueError(f'MSAGCN expects M={self.num_persons} persons and C='
                              f'{self.in_channels} channels, got input of shape {tuple(x.shape)}')
         x = self.embed(x)
         taps = []

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph, multiscale_adjacency
 from ..layers import ResidualMultiScaleTCN, build_data_bn, normalize_input
 
@@ -213,7 +214,7 @@ class MSG3D(BaseModule):
         base_channels (int): Channels of the first block. Defaults to 96.
         num_gcn_scales (int): Scales of MS-GCN (13 for NTU, 8 for Kinetics). Defaults to 13.
         num_g3d_scales (int): Scales of G3D (6 for NTU, 8 for Kinetics). Defaults to 6.
-        num_person (int): Persons M, for the data BatchNorm over M * V * C. Defaults to 2.
+        num_persons (int): Persons M, for the data BatchNorm over M * V * C. Defaults to 2.
         window_sizes (Sequence[int]): G3D window sizes. Defaults to (3, 5).
         tcn_dropout (float): Dropout of the last temporal convolution of each block. Defaults to 0.
         init_cfg (dict | list, optional): mmengine initialisation config.
@@ -227,16 +228,17 @@ class MSG3D(BaseModule):
         torch.Size([2, 2, 384, 8, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 96,
-                 num_gcn_scales: int = 13, num_g3d_scales: int = 6, num_person: int = 2,
+                 num_gcn_scales: int = 13, num_g3d_scales: int = 6, num_persons: int = 2,
                  window_sizes: Sequence[int] = (3, 5), tcn_dropout: float = 0.,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.graph = Graph(**graph_cfg)
         A = torch.tensor(self.graph.A[0], dtype=torch.float32)
         self.register_buffer('A', A)  # kept in the state_dict, as upstream does
-        self.in_channels, self.num_person = in_channels, num_person
-        self.data_bn = build_data_bn('MVC', num_person, in_channels, A.size(0))
+        self.in_channels, self.num_persons = in_channels, num_persons
+        self.data_bn = build_data_bn('MVC', num_persons, in_channels, A.size(0))
         adjacency = self.graph.A[0]
         channels = [in_channels] + [base_channels * 2 ** i for i in range(3)]
         for i in range(1, 4):
@@ -254,8 +256,8 @@ class MSG3D(BaseModule):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n, m, t, v, c = x.shape
-        if c != self.in_channels or m != self.num_person:
-            raise ValueError(f'MSG3D expects {self.num_person} persons and {self.in_channels} '
+        if c != self.in_channels or m != self.num_persons:
+            raise ValueError(f'MSG3D expects {self.num_persons} persons and {self.in_channels} '
                              f'channels, got input of shape {tuple(x.shape)} ([N, M, T, V, C])')
         x = normalize_input(self.data_bn, x, 'MVC')
         for i in range(1, 4):

@@ -15,6 +15,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import build_data_bn, normalize_input
 from .stages import check_channels, stage_plan
@@ -265,7 +266,7 @@ class MSTGCN(BaseModule):
         data_bn_type (str): ``'MVC'`` (BatchNorm over M*V*C, the official choice), ``'VC'`` or
             ``'none'``. Defaults to ``'MVC'``.
         ch_ratio (float): Channel multiplier at inflate stages. Defaults to 2.
-        num_person (int): Persons M (used by ``'MVC'``). Defaults to 2.
+        num_persons (int): Persons M (used by ``'MVC'``). Defaults to 2.
         num_stages (int): Number of blocks. Defaults to 10.
         inflate_stages (Sequence[int]): Stages that multiply channels. Defaults to (5, 8).
         down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
@@ -284,8 +285,9 @@ class MSTGCN(BaseModule):
         torch.Size([2, 2, 448, 8, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 112,
-                 data_bn_type: str = 'MVC', ch_ratio: float = 2, num_person: int = 2,
+                 data_bn_type: str = 'MVC', ch_ratio: float = 2, num_persons: int = 2,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
                  down_stages: Sequence[int] = (5, 8), kernel_size: int = 9, s_scale: int = 4,
                  t_scale: int = 4,
@@ -296,7 +298,8 @@ class MSTGCN(BaseModule):
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         num_joints = A.size(1)
         self.in_channels, self.data_bn_type = in_channels, data_bn_type
-        self.data_bn = build_data_bn(data_bn_type, num_person, in_channels, num_joints)
+        self.num_persons = num_persons
+        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
         scales = dict(kernel_size=kernel_size, s_scale=s_scale, t_scale=t_scale)
         layers = [MSTGCNBlock(in_channels, base_channels, A, residual=False, multi_scale=False,
                               **scales)]

@@ -8,6 +8,7 @@ import torch.nn as nn
 from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
+from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import (MixingMultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
                       normalize_input)
@@ -73,7 +74,7 @@ class STGCN(BaseModule):
         data_bn_type (str): ``'VC'`` (BatchNorm over V*C, shared by persons), ``'MVC'`` or
             ``'none'``. Defaults to ``'VC'``.
         ch_ratio (float): Channel multiplier at inflate stages. Defaults to 2.
-        num_person (int): Persons M (used by ``'MVC'``). Defaults to 2.
+        num_persons (int): Persons M (used by ``'MVC'``). Defaults to 2.
         num_stages (int): Number of blocks. Defaults to 10.
         inflate_stages (Sequence[int]): Stages that multiply channels. Defaults to (5, 8).
         down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
@@ -94,8 +95,9 @@ class STGCN(BaseModule):
         torch.Size([2, 2, 256, 8, 25])
     """
 
+    @renamed_kwargs(num_person='num_persons')  # mmaction2/pyskl configs
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
-                 data_bn_type: str = 'VC', ch_ratio: float = 2, num_person: int = 2,
+                 data_bn_type: str = 'VC', ch_ratio: float = 2, num_persons: int = 2,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
                  down_stages: Sequence[int] = (5, 8), adaptive: Optional[str] = 'importance',
                  gcn_with_res: bool = False, tcn_type: str = 'unit_tcn',
@@ -105,7 +107,8 @@ class STGCN(BaseModule):
         A = torch.tensor(self.graph.A, dtype=torch.float32)
         num_joints = A.size(1)
         self.in_channels, self.data_bn_type = in_channels, data_bn_type
-        self.data_bn = build_data_bn(data_bn_type, num_person, in_channels, num_joints)
+        self.num_persons = num_persons
+        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
         block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_type=tcn_type,
                           tcn_dropout=tcn_dropout)
         blocks = []

@@ -5,13 +5,13 @@ import torch.nn as nn
 DATA_BN_TYPES = ('MVC', 'VC', 'none')
 
 
-def build_data_bn(bn_type: str, num_person: int, channels: int, num_joints: int) -> nn.Module:
+def build_data_bn(bn_type: str, num_persons: int, channels: int, num_joints: int) -> nn.Module:
     """The ``data_bn`` of a GCN backbone: a BatchNorm1d over M*V*C features (``'MVC'``: each
     person has its own statistics), over V*C (``'VC'``: shared by persons) or none.
 
     Args:
         bn_type (str): ``'MVC'``, ``'VC'`` or ``'none'``.
-        num_person (int): Persons M.
+        num_persons (int): Persons M.
         channels (int): Channels C per joint.
         num_joints (int): Joints V.
 
@@ -22,7 +22,7 @@ def build_data_bn(bn_type: str, num_person: int, channels: int, num_joints: int)
         raise ValueError(f'data_bn_type must be one of {DATA_BN_TYPES}, got {bn_type!r}')
     if bn_type == 'none':
         return nn.Identity()
-    persons = num_person if bn_type == 'MVC' else 1
+    persons = num_persons if bn_type == 'MVC' else 1
     return nn.BatchNorm1d(persons * num_joints * channels)
 
 

@@ -125,7 +125,7 @@ def test_starter_config_loads_and_builds(tmp_path):
     cfg = Config.fromfile(summary['config'])
 
     assert summary['config'] == f"{tmp_path / 'h.pkl'}.config.py"
-    assert cfg.model.backbone.in_channels == 3 and cfg.model.backbone.num_person == 2
+    assert cfg.model.backbone.in_channels == 3 and cfg.model.backbone.num_persons == 2
     assert cfg.model.cls_head.num_classes == 3 and cfg.layout == HAND
     assert cfg.train_dataloader.dataset.ann_file == str(tmp_path / 'h.pkl')
     assert cfg.train_cfg.max_epochs == 80 and cfg.default_scope == 'mmskel'

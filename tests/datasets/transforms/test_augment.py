@@ -125,7 +125,7 @@ def test_training_through_the_authors_nwucla_augmentation_lowers_the_loss(
     model = dict(
         type='RecognizerGCN',
         backbone=dict(type='STGCN', graph_cfg=dict(layout='nw-ucla', mode='stgcn_spatial'),
-                      num_person=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
+                      num_persons=1, base_channels=16, num_stages=4, inflate_stages=(3, ),
                       down_stages=(3, )),
         cls_head=dict(type='GCNHead', num_classes=4, in_channels=32))
     steps = (dict(type='PreNormalize3D', center_joint=1, align_spine=False),

@@ -23,7 +23,7 @@ def sample(nwucla_root):
 
 def test_zero_padding(sample):
     raw = sample['keypoint'].copy()
-    out = FormatGCNInput(num_person=3)(dict(sample))['keypoint']
+    out = FormatGCNInput(num_persons=3)(dict(sample))['keypoint']
     assert out.shape == (1, 3, 44, 20, 3) and out.dtype == np.float32
     assert out.flags['C_CONTIGUOUS']
     np.testing.assert_array_equal(out[0, 0], raw[0])
@@ -32,18 +32,18 @@ def test_zero_padding(sample):
 
 def test_loop_padding(sample):
     raw = sample['keypoint'].copy()
-    out = FormatGCNInput(num_person=3, mode='loop')(dict(sample))['keypoint']
+    out = FormatGCNInput(num_persons=3, mode='loop')(dict(sample))['keypoint']
     for m in range(3):
         np.testing.assert_array_equal(out[0, m], raw[0])
     # two persons looped to five: 0, 1, 0, 1, 0
     two = np.stack([raw[0], raw[0] + 1])
-    out = FormatGCNInput(num_person=5, mode='loop')(dict(keypoint=two))['keypoint']
+    out = FormatGCNInput(num_persons=5, mode='loop')(dict(keypoint=two))['keypoint']
     for m, source in enumerate([0, 1, 0, 1, 0]):
         np.testing.assert_array_equal(out[0, m], two[source])
 
 
 def test_loop_padding_of_nobody_is_zeros():
-    out = FormatGCNInput(num_person=2, mode='loop')(
+    out = FormatGCNInput(num_persons=2, mode='loop')(
         dict(keypoint=np.zeros((0, 4, 20, 3), np.float32)))['keypoint']
     assert out.shape == (1, 2, 4, 20, 3) and np.all(out == 0)
 
@@ -51,7 +51,7 @@ def test_loop_padding_of_nobody_is_zeros():
 def test_truncation_to_num_person(sample):
     raw = sample['keypoint'][0]
     three = np.stack([raw, raw + 1, raw + 2])
-    out = FormatGCNInput(num_person=2)(dict(keypoint=three))['keypoint']
+    out = FormatGCNInput(num_persons=2)(dict(keypoint=three))['keypoint']
     assert out.shape == (1, 2, 44, 20, 3)
     np.testing.assert_array_equal(out[0, 0], raw)
     np.testing.assert_array_equal(out[0, 1], raw + 1)
@@ -62,7 +62,7 @@ def test_clip_split(sample):
     results = UniformSampleFrames(clip_len=10, num_clips=4)(dict(sample, test_mode=True))
     results = PoseDecode()(results)
     decoded = results['keypoint'].copy()  # [1, 40, 20, 3]
-    out = FormatGCNInput(num_person=2)(results)['keypoint']
+    out = FormatGCNInput(num_persons=2)(results)['keypoint']
     assert out.shape == (4, 2, 10, 20, 3)  # [nc, M, T, V, C]
     for clip in range(4):
         np.testing.assert_array_equal(out[clip, 0], decoded[0, clip * 10:(clip + 1) * 10])
@@ -71,13 +71,13 @@ def test_clip_split(sample):
 
 def test_clip_split_mismatch_raises(sample):
     with pytest.raises(ValueError, match='44 frames cannot be split into 3 clips'):
-        FormatGCNInput(num_person=1)(dict(sample, num_clips=3))
+        FormatGCNInput(num_persons=1)(dict(sample, num_clips=3))
 
 
 def test_keypoint_score_appended_when_still_present():
     keypoint = np.ones((1, 4, 17, 2), np.float32)
     score = np.full((1, 4, 17), 0.5, np.float32)
-    out = FormatGCNInput(num_person=1)(dict(keypoint=keypoint, keypoint_score=score))
+    out = FormatGCNInput(num_persons=1)(dict(keypoint=keypoint, keypoint_score=score))
     assert out['keypoint'].shape == (1, 1, 4, 17, 3) and 'keypoint_score' not in out
     assert np.all(out['keypoint'][..., 2] == 0.5)
 
@@ -88,7 +88,7 @@ def test_invalid_mode():
 
 
 def test_pack_action_inputs(sample):
-    results = FormatGCNInput(num_person=1)(dict(sample, num_clips=1, clip_len=44))
+    results = FormatGCNInput(num_persons=1)(dict(sample, num_clips=1, clip_len=44))
     expected = results['keypoint'].copy()
     packed = PackActionInputs()(results)
     assert set(packed) == {'inputs', 'data_samples'}
@@ -117,7 +117,7 @@ def test_pack_without_label_and_custom_meta_keys():
 def test_whole_nwucla_pipeline(sample):
     """The pipeline of configs/_base_/datasets/nwucla.py, in test mode."""
     pipeline = [PreNormalize3D(center_joint=1), GenSkeFeat(layout='nw-ucla', feats=['j']),
-                UniformSampleFrames(clip_len=52), PoseDecode(), FormatGCNInput(num_person=1),
+                UniformSampleFrames(clip_len=52), PoseDecode(), FormatGCNInput(num_persons=1),
                 PackActionInputs()]
     results = dict(sample, test_mode=True)
     for transform in pipeline:
