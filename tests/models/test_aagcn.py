@@ -183,6 +183,21 @@ def test_attention_parts_are_switchable_and_start_as_fixed_gains():
         UnitAAGCN(8, 16, A, adaptive='offset')
 
 
+def test_adaptive_names_the_graph_learning_and_takes_mmaction2s_booleans():
+    A = torch.rand(3, 17, 17)
+    assert UnitAAGCN(8, 16, A).adaptive == 'tanh'
+    assert UnitAAGCN(8, 16, A, adaptive=True).adaptive == 'tanh'
+    assert UnitAAGCN(8, 16, A, adaptive=False).adaptive is None
+    torch.manual_seed(0)
+    old = UnitAAGCN(8, 16, A, adaptive=True)
+    torch.manual_seed(0)
+    new = UnitAAGCN(8, 16, A, adaptive='tanh')
+    assert old.state_dict().keys() == new.state_dict().keys()
+    assert all(torch.equal(old.state_dict()[k], v) for k, v in new.state_dict().items())
+    assert UnitAAGCN(8, 16, A, adaptive=None).state_dict().keys() == \
+        UnitAAGCN(8, 16, A, adaptive=False).state_dict().keys()
+
+
 def test_input_checks():
     model = AAGCN(NTU_GRAPH, base_channels=8, num_stages=2, inflate_stages=(), down_stages=())
     with pytest.raises(ValueError, match=r'3 input channels.*\[N, M, T, V, C\]'):

@@ -6,6 +6,6 @@
 model = dict(
     type='RecognizerGCN',
     backbone=dict(type='AAGCN', in_channels=3, data_bn_type='MVC',
-                  adaptive=True, attention=True,
+                  adaptive='tanh', attention=True,
                   graph_cfg=dict(mode='spatial')),
     cls_head=dict(type='GCNHead', in_channels=256))

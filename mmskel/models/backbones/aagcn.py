@@ -38,15 +38,17 @@ class UnitAAGCN(nn.Module):
 
     For each of the K subsets, the features are aggregated over an adjacency and mixed by a 1x1
     convolution (``conv_d``); the sum goes through BN, a residual (``down``) and ReLU, then the
-    STC attention. The adjacency of subset k is, by ``adaptive``:
+    STC attention. The adjacency of subset k is, by ``adaptive`` (as in every mmskel backbone,
+    None for the fixed graph or the name of how it is learned):
 
-    * ``True`` (MS-AAGCN, TIP 2020; mmaction2 and pyskl): ``A_k + alpha * tanh(C_k)``, where
+    * ``'tanh'`` (MS-AAGCN, TIP 2020; mmaction2's and pyskl's ``adaptive=True``, which is taken
+      too): ``A_k + alpha * tanh(C_k)``, where
       ``A`` is a parameter initialised from the graph (the paper's A + B merged), ``alpha``
       starts at 0 and ``C_k = theta(x)^T phi(x) / (C_e T)`` is the data-dependent graph of the
       embeddings ``conv_a`` / ``conv_b``.
     * ``'softmax'`` (2s-AGCN, CVPR 2019; the authors' ``agcn.py``): ``A_k + PA_k +
       softmax(C_k)``, with the graph ``A`` fixed and the learned offset ``PA`` starting at 1e-6.
-    * ``False``: the fixed graph ``A``.
+    * ``None`` (or ``False``): the fixed graph ``A``.
 
     Attention (each gate ``x * sigmoid(.) + x``): spatial (``conv_sa``, a 1D convolution over
     joints of the time-averaged features), temporal (``conv_ta``, over frames of the
@@ -57,7 +59,8 @@ class UnitAAGCN(nn.Module):
         out_channels (int): Output channels C'.
         A (torch.Tensor): Adjacency [K, V, V].
         coff_embedding (int): ``C_e = C' // coff_embedding`` embedding channels. Defaults to 4.
-        adaptive (bool | str): ``True``, ``'softmax'`` or ``False`` (see above). Defaults to True.
+        adaptive (str, optional): ``'tanh'``, ``'softmax'`` or None (see above; True and False
+            are read as ``'tanh'`` and None). Defaults to ``'tanh'``.
         attention (bool | Sequence[str]): ``True`` for all of ``('spatial', 'temporal',
             'channel')``, ``False`` for none, or the parts to use. Defaults to True.
 
@@ -66,17 +69,19 @@ class UnitAAGCN(nn.Module):
     """
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor,
-                 coff_embedding: int = 4, adaptive: Union[bool, str] = True,
+                 coff_embedding: int = 4, adaptive: Union[str, bool, None] = 'tanh',
                  attention: Union[bool, Sequence[str]] = True) -> None:
         super().__init__()
-        if adaptive not in (True, False, 'softmax'):
-            raise ValueError(f"adaptive must be True, False or 'softmax', got {adaptive!r}")
+        if isinstance(adaptive, bool):  # mmaction2's and pyskl's switch
+            adaptive = 'tanh' if adaptive else None
+        if adaptive not in (None, 'tanh', 'softmax'):
+            raise ValueError(f"adaptive must be None, 'tanh' or 'softmax', got {adaptive!r}")
         self.adaptive, self.attention = adaptive, _attention_parts(attention)
         self.num_subsets, num_joints = A.size(0), A.size(-1)
         self.inter_channels = out_channels // coff_embedding
         self.conv_d = nn.ModuleList(
             nn.Conv2d(in_channels, out_channels, 1) for _ in range(self.num_subsets))
-        if adaptive is True:
+        if adaptive == 'tanh':
             self.A = nn.Parameter(A.clone())
             self.alpha = nn.Parameter(torch.zeros(1))
         else:
@@ -167,7 +172,7 @@ class AAGCNBlock(nn.Module):
         A (torch.Tensor): Adjacency [K, V, V].
         stride (int): Temporal stride. Defaults to 1.
         residual (bool): Use the block residual. Defaults to True.
-        adaptive (bool | str): See :class:`UnitAAGCN`. Defaults to True.
+        adaptive (str, optional): See :class:`UnitAAGCN`. Defaults to ``'tanh'``.
         attention (bool | Sequence[str]): See :class:`UnitAAGCN`. Defaults to True.
         tcn_dropout (float): Dropout of the temporal convolution. Defaults to 0.
 
@@ -176,7 +181,7 @@ class AAGCNBlock(nn.Module):
     """
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
-                 residual: bool = True, adaptive: Union[bool, str] = True,
+                 residual: bool = True, adaptive: Union[str, bool, None] = 'tanh',
                  attention: Union[bool, Sequence[str]] = True, tcn_dropout: float = 0.) -> None:
         super().__init__()
         self.gcn = UnitAAGCN(in_channels, out_channels, A, adaptive=adaptive,
@@ -213,8 +218,8 @@ class AAGCN(BaseModule):
         num_stages (int): Number of blocks. Defaults to 10.
         inflate_stages (Sequence[int]): Stages that multiply channels. Defaults to (5, 8).
         down_stages (Sequence[int]): Stages with temporal stride 2. Defaults to (5, 8).
-        adaptive (bool | str): Graph learning of every block, see
-            :class:`~mmskel.models.layers.UnitAAGCN`. Defaults to True.
+        adaptive (str, optional): Graph learning of every block, see :class:`UnitAAGCN`:
+            ``'tanh'``, ``'softmax'`` or None (True and False are taken). Defaults to ``'tanh'``.
         attention (bool | Sequence[str]): STC attention of every block: True, False or some of
             ``('spatial', 'temporal', 'channel')``. Defaults to True.
         tcn_dropout (float): Dropout in the temporal convolutions (not the first block's).
@@ -235,7 +240,7 @@ class AAGCN(BaseModule):
     def __init__(self, graph_cfg: dict, in_channels: int = 3, base_channels: int = 64,
                  data_bn_type: str = 'MVC', ch_ratio: float = 2, num_persons: int = 2,
                  num_stages: int = 10, inflate_stages: Sequence[int] = (5, 8),
-                 down_stages: Sequence[int] = (5, 8), adaptive: Union[bool, str] = True,
+                 down_stages: Sequence[int] = (5, 8), adaptive: Union[str, bool, None] = 'tanh',
                  attention: Union[bool, Sequence[str]] = True, tcn_dropout: float = 0.,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)

@@ -16,9 +16,11 @@ class UnitGCN(nn.Module):
         in_channels (int): Input channels C.
         out_channels (int): Output channels C'.
         A (torch.Tensor): Adjacency [K, V, V].
-        adaptive (str, optional): ``None`` (fixed A), ``'init'`` (A learned from its initial
-            value), ``'offset'`` (A + learned PA, PA ~ 0) or ``'importance'`` (A * learned PA,
-            PA = 1, ST-GCN's edge importance). Defaults to ``'importance'``.
+        adaptive (str, optional): How the adjacency is learned (as in every mmskel backbone,
+            None for the fixed graph or a scheme's name): ``None`` (fixed A), ``'init'`` (A
+            learned from its initial value), ``'offset'`` (A + learned PA, PA ~ 0) or
+            ``'importance'`` (A * learned PA, PA = 1, ST-GCN's edge importance). Defaults to
+            ``'importance'``.
         conv_pos (str): ``'pre'`` or ``'post'``. Defaults to ``'pre'``.
         with_res (bool): Add a residual (1x1 conv + BN when channels change). Defaults to False.
         norm_cfg (dict): Normalisation layer. Defaults to ``dict(type='BN')``.
