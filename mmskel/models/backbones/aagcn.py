@@ -14,9 +14,9 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
-from ..layers import build_data_bn, normalize_input
+from ..layers import GraphTemporalBlock, build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
-from ..layers.tcn import UnitTCN, block_residual
+from ..layers.tcn import UnitTCN
 from .stages import check_channels, stage_plan
 
 ATTENTION_PARTS = ('spatial', 'temporal', 'channel')
@@ -162,7 +162,7 @@ class UnitAAGCN(nn.Module):
         return self.attend(y)
 
 
-class AAGCNBlock(nn.Module):
+class AAGCNBlock(GraphTemporalBlock):
     """:class:`UnitAAGCN`, a 9-frame :class:`UnitTCN` and a block residual (mmaction2's
     ``AAGCNBlock``).
 
@@ -187,14 +187,7 @@ class AAGCNBlock(nn.Module):
         self.gcn = UnitAAGCN(in_channels, out_channels, A, adaptive=adaptive,
                              attention=attention)
         self.tcn = UnitTCN(out_channels, out_channels, 9, stride=stride, dropout=tcn_dropout)
-        self.relu = nn.ReLU()
-        self.has_residual = residual
-        self.residual = block_residual(in_channels, out_channels, stride) if residual \
-            else nn.Identity()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        res = self.residual(x) if self.has_residual else 0
-        return self.relu(self.tcn(self.gcn(x)) + res)
+        self.add_residual(in_channels, out_channels, stride, residual)
 
 
 @MODELS.register_module()

@@ -12,7 +12,7 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
-from ..layers import ResidualMultiScaleTCN, block_residual, build_data_bn, normalize_input
+from ..layers import GraphTemporalBlock, ResidualMultiScaleTCN, build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
 from .stages import stage_plan
 
@@ -88,7 +88,7 @@ class UnitCTRGCN(nn.Module):
         return self.relu(self.bn(y) + self.down(x))
 
 
-class CTRGCNBlock(nn.Module):
+class CTRGCNBlock(GraphTemporalBlock):
     """Channel-wise topology refinement graph convolution, multi-scale temporal convolution and
     a block residual.
 
@@ -106,6 +106,8 @@ class CTRGCNBlock(nn.Module):
         x: [N, C, T, V] -> [N, C', T / stride, V].
     """
 
+    parts = ('gcn1', 'tcn1')  # pyskl's and mmaction2's names
+
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
                  residual: bool = True, kernel_size: int = 5,
                  dilations: Sequence[int] = (1, 2), tcn_dropout: float = 0.) -> None:
@@ -114,19 +116,12 @@ class CTRGCNBlock(nn.Module):
         self.tcn1 = ResidualMultiScaleTCN(out_channels, out_channels, kernel_size, stride=stride,
                                           dilations=dilations, residual=False,
                                           dropout=tcn_dropout)
-        self.relu = nn.ReLU()
-        self.has_residual = residual
-        self.residual = block_residual(in_channels, out_channels, stride) if residual \
-            else nn.Identity()
+        self.add_residual(in_channels, out_channels, stride, residual)
 
     def init_weights(self) -> None:
         """The paper's initialisation of both units; the residual keeps PyTorch's default."""
         self.gcn1.init_weights()
         init_conv_bn(self.tcn1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        res = self.residual(x) if self.has_residual else 0
-        return self.relu(self.tcn1(self.gcn1(x)) + res)
 
 
 @MODELS.register_module()

@@ -12,10 +12,10 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph, edge_matrix
-from ..layers import MSAGC, TMST, block_residual, build_data_bn, normalize_input
+from ..layers import MSAGC, TMST, GraphTemporalBlock, build_data_bn, normalize_input
 
 
-class MSAGCNBlock(nn.Module):
+class MSAGCNBlock(GraphTemporalBlock):
     """MSA-GC, then TMST, plus a residual and ReLU (the authors' ``MSGCN`` block).
 
     Args:
@@ -30,19 +30,14 @@ class MSAGCNBlock(nn.Module):
         x: [N, C, T, V] -> [N, C', T / stride, V].
     """
 
+    parts = ('mscam', 'tmst')  # the authors' names
+
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, num_frames: int,
                  stride: int = 1, residual: bool = True) -> None:
         super().__init__()
         self.mscam = MSAGC(in_channels, out_channels, A)
         self.tmst = TMST(out_channels, out_channels, num_frames, kernel_size=5, stride=stride)
-        self.relu = nn.ReLU()
-        self.has_residual = residual
-        self.residual = block_residual(in_channels, out_channels, stride) if residual \
-            else nn.Identity()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        res = self.residual(x) if self.has_residual else 0
-        return self.relu(self.tmst(self.mscam(x)) + res)
+        self.add_residual(in_channels, out_channels, stride, residual)
 
 
 def _retrospect(in_channels: int, out_channels: int, pool: int) -> nn.Sequential:

@@ -10,12 +10,12 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
-from ..layers import (MixingMultiScaleTCN, UnitGCN, UnitTCN, block_residual, build_data_bn,
+from ..layers import (GraphTemporalBlock, MixingMultiScaleTCN, UnitGCN, UnitTCN, build_data_bn,
                       normalize_input)
 from .stages import check_channels, stage_plan
 
 
-class STGCNBlock(nn.Module):
+class STGCNBlock(GraphTemporalBlock):
     """Graph convolution, temporal convolution and a residual connection.
 
     Args:
@@ -48,14 +48,7 @@ class STGCNBlock(nn.Module):
                                            dropout=tcn_dropout)
         else:
             raise ValueError(f"tcn_type must be 'unit_tcn' or 'mstcn', got {tcn_type!r}")
-        self.relu = nn.ReLU()
-        self.has_residual = residual
-        self.residual = block_residual(in_channels, out_channels, stride) if residual \
-            else nn.Identity()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        res = self.residual(x) if self.has_residual else 0
-        return self.relu(self.tcn(self.gcn(x)) + res)
+        self.add_residual(in_channels, out_channels, stride, residual)
 
 
 @MODELS.register_module()

@@ -1,3 +1,4 @@
+from .block import GraphTemporalBlock
 from .data_bn import build_data_bn, normalize_input
 from .gcn import UnitGCN
 from .msagcn import (MSAGC, TMST, EdgeConv, FrameAttention, FrameGate, GatedTemporalConv,
@@ -6,6 +7,7 @@ from .tcn import MixingMultiScaleTCN, ResidualMultiScaleTCN, UnitTCN, block_resi
 
 __all__ = [
     'EdgeConv', 'FrameAttention', 'FrameGate', 'GatedTemporalConv', 'GlobalContextGraph',
+    'GraphTemporalBlock',
     'JointPairAttention', 'MSAGC', 'MixingMultiScaleTCN', 'ResidualMultiScaleTCN', 'TMST',
     'UnitGCN', 'UnitTCN', 'block_residual', 'build_data_bn', 'normalize_input'
 ]
