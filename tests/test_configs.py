@@ -35,6 +35,21 @@ SAMPLE = re.compile(r'^((stgcn|stgcnpp|2sagcn|ctrgcn|msg3d)_80e_ntu60_xsub_keypo
                     r'stgcn_80e_ntu60_xsub_keypoint|stgcn_80e_babel60_val_keypoint_3d_wfl)\.py$')
 
 
+def joint_config_of(path: Path) -> Path:
+    name = re.sub(r'_(bone_motion|keypoint_motion|bone)(?=(_3d)?(_[a-z]+)?\.py$)', '_keypoint',
+                  path.name)
+    return path.with_name(name)
+
+
+def sweep(paths) -> list:
+    """``paths`` as test parameters: the sample's joint configs (and their streams) in the
+    quick inner loop, every other config marked ``integration`` (run by ``make test``)."""
+    def sampled(path: Path) -> bool:
+        return bool(SAMPLE.search(path.name) or SAMPLE.search(joint_config_of(path).name))
+    return [pytest.param(p, id=p.name, marks=() if sampled(p) else pytest.mark.integration)
+            for p in paths]
+
+
 def write_tiny_annotations(cfg: Config, path: Path, per_split: int = 4) -> None:
     """A pickle with the config's splits, layout, dimensions and classes, random motion."""
     persons, _, joints, channels = input_shape(cfg)
@@ -61,7 +76,7 @@ def write_tiny_annotations(cfg: Config, path: Path, per_split: int = 4) -> None:
     dump_annotations(samples, str(path), split=split)
 
 
-@pytest.mark.parametrize('path', KEYPOINT, ids=lambda p: p.name)
+@pytest.mark.parametrize('path', sweep(KEYPOINT))
 def test_config_builds(path: Path, tmp_path: Path, monkeypatch) -> None:
     register_all_modules()
     cfg = Config.fromfile(str(path))
@@ -76,13 +91,7 @@ def test_config_builds(path: Path, tmp_path: Path, monkeypatch) -> None:
         Compose([TRANSFORMS.build(s) for s in pipeline_steps(cfg[loader].dataset.pipeline)])
 
 
-def joint_config_of(path: Path) -> Path:
-    name = re.sub(r'_(bone_motion|keypoint_motion|bone)(?=(_3d)?(_[a-z]+)?\.py$)', '_keypoint',
-                  path.name)
-    return path.with_name(name)
-
-
-@pytest.mark.parametrize('path', STREAMS, ids=lambda p: p.name)
+@pytest.mark.parametrize('path', sweep(STREAMS))
 def test_stream_variant_changes_only_feats(path: Path) -> None:
     joint = joint_config_of(path)
     assert joint.exists(), f'{path.name}: no joint config {joint.name}'
@@ -113,7 +122,7 @@ def pipeline_model_mismatches(cfg: Config) -> list:
     return found
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
+@pytest.mark.parametrize('path', sweep(CONFIGS))
 def test_pipelines_feed_the_model_its_layout_and_persons(path: Path) -> None:
     # a mismatch trains on scrambled joints, or fails late
     cfg = Config.fromfile(str(path))
