@@ -12,7 +12,7 @@ SHARED_DATA = Path(os.environ.get('MMSKEL_SHARED_DATA', REPO.parent / 'shared' /
 # What makes a test an integration test: it runs the tools in subprocesses, trains on real data,
 # or runs the docs' commands. `pytest -m "not slow and not integration"` leaves them out.
 INTEGRATION_FIXTURES = {'tools', 'trained', 'train_losses', 'nwucla_subset'}
-INTEGRATION_FILES = {'test_docs.py', 'test_demo.py', 'test_install.py'}
+INTEGRATION_FILES = {'test_docs.py', 'test_demo.py', 'test_install.py', 'test_benchmarks.py'}
 
 
 def pytest_collection_modifyitems(items) -> None:
