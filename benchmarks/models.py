@@ -8,9 +8,11 @@ the median over ``--repeats`` timed steps after ``--warmup`` untimed ones, each 
 ST-GCN in the first setting, and each setting's speed-up over the first one. A compiled model's
 first step (the compilation) is reported separately.
 
-Settings: ``fp32``; ``amp`` (bf16 autocast on the CPU, fp16 autocast with loss scaling on
-CUDA, as ``--amp`` trains); ``bf16`` (bf16 autocast on any device); ``channels_last`` (the
-model's 4-D weights in channels-last memory); ``compile`` (``torch.compile`` of the model).
+Settings: ``fp32``; ``plain`` (fp32 without the in-place sums of
+:mod:`mmskel.models.layers.inplace`, the plain computation); ``amp`` (bf16 autocast on the CPU,
+fp16 autocast with loss scaling on CUDA, as ``--amp`` trains); ``bf16`` (bf16 autocast on any
+device); ``channels_last`` (the model's 4-D weights in channels-last memory); ``compile``
+(``torch.compile`` of the model). A setting named twice is run once.
 
 Examples:
     python benchmarks/models.py --batch 16 --frames 100 --repeats 3
@@ -27,6 +29,7 @@ from mmengine.config import Config
 
 from mmskel.engine.amp import amp_dtype, autocast
 from mmskel.models.complexity import complexity
+from mmskel.models.layers.inplace import in_place
 from mmskel.registry import MODELS
 from mmskel.structures import ActionDataSample
 from mmskel.utils import register_all_modules
@@ -41,7 +44,7 @@ MODELS_TO_TIME = {
     'MST-GCN': 'mstgcn/mstgcn_110e_ntu60_xsub_keypoint_3d.py',
     'MSA-GCN': 'msagcn/msagcn_190e_ntu60_xsub_keypoint_3d.py',
 }
-SETTINGS = ('fp32', 'amp', 'bf16', 'channels_last', 'compile')
+SETTINGS = ('fp32', 'plain', 'amp', 'bf16', 'channels_last', 'compile')
 
 
 def model_config(path: Path, frames: int) -> Config:
@@ -71,6 +74,7 @@ class Step:
         self.model = torch.compile(model) if setting == 'compile' else model
         self.optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
         self.scaler = torch.amp.GradScaler(device.type, enabled=self.dtype == torch.float16)
+        self.in_place = setting != 'plain'
 
     def __call__(self, inputs, samples) -> float:
         """Seconds for one step (the device synchronised at both ends)."""
@@ -78,7 +82,7 @@ class Step:
         sync()
         start = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
-        with autocast(self.device.type, self.dtype):
+        with autocast(self.device.type, self.dtype), in_place(self.in_place):
             loss = self.model(inputs, samples, mode='loss')['loss_cls']
         self.scaler.scale(loss).backward()
         self.scaler.step(self.optimizer)

@@ -16,6 +16,7 @@ from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import GraphTemporalBlock, build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
+from ..layers.inplace import add_, relu_
 from ..layers.tcn import UnitTCN
 from .stages import check_channels, stage_plan
 
@@ -156,9 +157,11 @@ class UnitAAGCN(nn.Module):
         n, c, t, v = x.shape
         graph = self.adjacency(x)
         flat = x.reshape(n, c * t, v)
-        y = sum(conv(torch.matmul(flat, graph[:, k]).view(n, c, t, v))
-                for k, conv in enumerate(self.conv_d))
-        y = self.relu(self.bn(y) + self.down(x))
+        y = None
+        for k, conv in enumerate(self.conv_d):  # conv outputs: sums may go in place
+            z = conv(torch.matmul(flat, graph[:, k]).view(n, c, t, v))
+            y = z if y is None else add_(y, z)
+        y = relu_(add_(self.bn(y), self.down(x)))
         return self.attend(y)
 
 

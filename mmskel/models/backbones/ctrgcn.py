@@ -107,6 +107,7 @@ class CTRGCNBlock(GraphTemporalBlock):
     """
 
     parts = ('gcn1', 'tcn1')  # pyskl's and mmaction2's names
+    temporal_output_free = False  # it ends in a ReLU
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, stride: int = 1,
                  residual: bool = True, kernel_size: int = 5,

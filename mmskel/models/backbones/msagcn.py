@@ -31,6 +31,7 @@ class MSAGCNBlock(GraphTemporalBlock):
     """
 
     parts = ('mscam', 'tmst')  # the authors' names
+    temporal_output_free = False  # it ends in a ReLU
 
     def __init__(self, in_channels: int, out_channels: int, A: torch.Tensor, num_frames: int,
                  stride: int = 1, residual: bool = True) -> None:

@@ -3,6 +3,7 @@ residual added, then ReLU."""
 import torch
 import torch.nn as nn
 
+from .inplace import add_, relu_
 from .tcn import block_residual
 
 
@@ -15,6 +16,9 @@ class GraphTemporalBlock(nn.Module):
     """
 
     parts = ('gcn', 'tcn')
+    # the temporal module ends in a conv or BN (whose backward does not read its output), so
+    # the residual can be added into its output; False where it ends in a ReLU
+    temporal_output_free = True
 
     def add_residual(self, in_channels: int, out_channels: int, stride: int = 1,
                      residual: bool = True) -> None:
@@ -26,5 +30,9 @@ class GraphTemporalBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         spatial, temporal = (getattr(self, name) for name in self.parts)
-        res = self.residual(x) if self.has_residual else 0
-        return self.relu(temporal(spatial(x)) + res)
+        y = temporal(spatial(x))
+        own = self.temporal_output_free  # whether y may be overwritten
+        if self.has_residual:
+            y = add_(y, self.residual(x)) if own else y + self.residual(x)
+            own = True
+        return relu_(y) if own else torch.relu(y)
