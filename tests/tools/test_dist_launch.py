@@ -210,13 +210,27 @@ def test_dist_test_equals_single_process_test(tools, ddp_trained, single_tested,
 
 
 # Runs a tool's main() under torchrun, then writes the number of gloo threads still alive in
-# that rank to gloo_threads_<rank> (a file each: the ranks' prints would interleave).
-AFTER_MAIN = '''import os, runpy, sys
+# that rank to gloo_threads_<rank> (a file each: the ranks' prints would interleave). A thread
+# that was joined can stay listed in /proc for a moment while the kernel reaps it (seen once on a
+# loaded machine), so the count is taken again for up to 5 s; a thread never joined stays listed.
+AFTER_MAIN = '''import os, runpy, sys, time
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0])['main']()
-names = [open(f'/proc/self/task/{t}/comm').read().strip() for t in os.listdir('/proc/self/task')]
+
+def gloo_threads():
+    count = 0
+    for task in os.listdir('/proc/self/task'):
+        try:
+            count += 'gloo' in open(f'/proc/self/task/{task}/comm').read()
+        except OSError:  # reaped while listed
+            pass
+    return count
+
+deadline = time.monotonic() + 5
+while gloo_threads() and time.monotonic() < deadline:
+    time.sleep(0.05)
 with open(f"gloo_threads_{os.environ['RANK']}", 'w') as f:
-    f.write(str(sum('gloo' in n for n in names)))
+    f.write(str(gloo_threads()))
 '''
 
 
