@@ -8,7 +8,7 @@ DEMO_CONFIG := configs/skeleton/stgcn/stgcn_10e_synthetic_xsub_keypoint_3d.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: venv demo lint test test-slow clean
+.PHONY: venv demo lint test test-slow clean venv-mmaction2
 LINTED := mmskel tools tests benchmarks demo configs setup.py
 
 venv: $(STAMP)
@@ -22,6 +22,24 @@ $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt
 	$(PY) -m pip install --quiet -r requirements/runtime.txt -r requirements/tests.txt
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
 	touch $(STAMP)
+
+# mmaction2 1.2.0 beside mmskel in .venv-mmaction2, for benchmarks/compare_mmaction2.py:
+#   make venv-mmaction2 MMACTION2_SRC=<mmaction2 source tree at tag v1.2.0>
+MMACTION2_SRC ?= ../mmaction2
+MMA_PY := .venv-mmaction2/bin/python
+
+venv-mmaction2:
+	@test -f $(MMACTION2_SRC)/mmaction/version.py && test -d $(MMACTION2_SRC)/projects || \
+		{ echo "MMACTION2_SRC=$(MMACTION2_SRC) is not an mmaction2 source tree (git clone -b v1.2.0 https://github.com/open-mmlab/mmaction2)"; exit 1; }
+	test -x $(MMA_PY) || $(PYTHON) -m venv .venv-mmaction2
+	$(MMA_PY) -m pip install --quiet --upgrade pip
+	$(MMA_PY) -m pip install --quiet torch==2.13.0 'setuptools<81' wheel
+	# mmcv-lite 2.1.0: the newest that mmaction2 1.2.0 accepts; einops and importlib_metadata:
+	# the pure-Python imports of its model code
+	$(MMA_PY) -m pip install --quiet mmengine==0.10.7 mmcv-lite==2.1.0 einops importlib_metadata \
+		-r requirements/runtime.txt
+	$(MMA_PY) -m pip install --quiet --no-build-isolation --no-deps -e $(MMACTION2_SRC)
+	$(MMA_PY) -m pip install --quiet --no-build-isolation --no-deps -e .
 
 demo: $(STAMP)
 	$(PY) tools/data/synthetic/generate_synthetic.py --out data/synthetic/synthetic_3danno.pkl

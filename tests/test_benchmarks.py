@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,3 +43,27 @@ def test_models_benchmark_compares_settings_side_by_side():
     assert 'bf16/fp32' in header and 'channels_last/fp32' in header
     cells = rows(out)['ST-GCN']
     assert cells[0] == '3,098,832' and all(float(c.rstrip('x')) > 0 for c in cells[1:])
+
+
+MMACTION2_PYTHON = REPO / '.venv-mmaction2' / 'bin' / 'python'
+
+
+@pytest.mark.skipif(not MMACTION2_PYTHON.exists(),
+                    reason='mmaction2 is not installed beside mmskel (make venv-mmaction2)')
+def test_compare_mmaction2_loads_its_weights_strictly_and_times_both_in_turn():
+    proc = subprocess.run(
+        [str(MMACTION2_PYTHON), 'benchmarks/compare_mmaction2.py', '--models', 'ST-GCN', 'CTR-GCN',
+         '--batch', '1', '--frames', '8', '--repeats', '1', '--warmup', '0', '--threads', '1',
+         '--settings', 'mmskel', 'mmskel+amp'], cwd=REPO, capture_output=True, text=True,
+        timeout=600, env={'PATH': '/usr/bin:/bin', 'PYTHONPATH': str(REPO)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ('ST-GCN', 'CTR-GCN'):
+        difference = re.search(name.replace('+', r'\+') + r': weights loaded with strict=True, '
+                               r'largest fp32 logit difference (\S+)', proc.stdout)
+        assert difference and float(difference.group(1)) < 1e-4
+    for title in ('Training step', 'Inference'):
+        part = proc.stdout.split(title)[1]
+        table = rows(part.split('\n\n')[1] if title == 'Training step' else part)
+        assert list(table) == ['ST-GCN', 'CTR-GCN']
+        for cells in table.values():  # 3 times (mmaction2 added first), 2 ratios
+            assert len(cells) == 5 and all(float(c.rstrip('x')) > 0 for c in cells)

@@ -16,7 +16,10 @@ default_hooks = dict(
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
+    dist_cfg=dict(backend='nccl'),
+    # glibc keeps freed memory for the next step instead of faulting it in again
+    # (mmskel/utils/malloc.py); no effect on other C libraries
+    keep_freed_memory=True)
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 vis_backends = [dict(type='LocalVisBackend')]

@@ -7,6 +7,7 @@ from mmengine.runner import Runner
 
 from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
+from mmskel.utils.malloc import keep_freed_memory
 from mmskel.utils.pipeline import pipeline_steps
 from .dist import close_distributed, setup_distributed
 
@@ -71,6 +72,8 @@ def run(cfg: Config, launcher: str, phase: str) -> None:
     during interpreter exit, where it can abort the process ('terminate called without an
     active exception') after the work is done.
     """
+    if cfg.get('env_cfg', {}).get('keep_freed_memory'):
+        keep_freed_memory()
     runner = build_runner(cfg, launcher)
     getattr(runner, phase)()
     del runner
