@@ -17,6 +17,7 @@ device); ``channels_last`` (the model's 4-D weights in channels-last memory); ``
 Examples:
     python benchmarks/models.py --batch 16 --frames 100 --repeats 3
     python benchmarks/models.py --device cuda --batch 64 --settings fp32 amp channels_last
+    python benchmarks/models.py --models ST-GCN CTR-GCN --profile 10
 """
 import argparse
 import copy
@@ -110,7 +111,33 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--settings', nargs='+', default=['fp32'], choices=SETTINGS)
     parser.add_argument('--models', nargs='+', default=list(MODELS_TO_TIME),
                         choices=list(MODELS_TO_TIME))
+    parser.add_argument('--profile', type=int, default=0, metavar='ROWS',
+                        help='also profile one step of each model in the first setting '
+                        '(torch.profiler) and print its ROWS most expensive operators')
     return parser.parse_args()
+
+
+def profile(model, setting, device, inputs, samples, rows: int) -> str:
+    """The ``rows`` operators of one step with the most self time, and their share of it."""
+    step = Step(copy.deepcopy(model), setting, device)
+    step(inputs, samples)  # warm-up
+    activities = [torch.profiler.ProfilerActivity.CPU]
+    if device.type == 'cuda':
+        activities.append(torch.profiler.ProfilerActivity.CUDA)
+    with torch.profiler.profile(activities=activities) as prof:
+        step(inputs, samples)
+    events = prof.key_averages()
+    total = sum(e.self_device_time_total if device.type == 'cuda' else e.self_cpu_time_total
+                for e in events)
+    events = sorted(events, reverse=True, key=lambda e: e.self_device_time_total
+                    if device.type == 'cuda' else e.self_cpu_time_total)
+    lines = ['| operator | calls | self ms | share |', '|---|---|---|---|']
+    for event in events[:rows]:
+        self_time = (event.self_device_time_total if device.type == 'cuda'
+                     else event.self_cpu_time_total)
+        lines.append(f'| {event.key} | {event.count} | {self_time / 1e3:.1f} | '
+                     f'{100 * self_time / total:.1f}% |')
+    return '\n'.join(lines)
 
 
 def describe(args, device) -> str:
@@ -132,7 +159,7 @@ def main():
         f'{s}/{first}' for s in args.settings[1:]]
     print('| model | params | GFLOPs/sample | ' + ' | '.join(columns) + ' |')
     print('|---' * (3 + len(columns)) + '|')
-    baseline, compile_times = None, {}
+    baseline, compile_times, profiles = None, {}, {}
     inputs = torch.randn(args.batch, 1, args.persons, args.frames, 25, 3, device=device)
     for name in args.models:
         cfg = model_config(CONFIGS / MODELS_TO_TIME[name], args.frames)
@@ -151,8 +178,12 @@ def main():
         cells += [f'{seconds[first] / seconds[s]:.2f}x' for s in args.settings[1:]]
         print(f"| {name} | {stats['params']:,d} | {stats['flops'] / 1e9:.2f} | "
               + ' | '.join(cells) + ' |')
+        if args.profile:
+            profiles[name] = profile(model, first, device, inputs, samples, args.profile)
     for name, seconds in compile_times.items():
         print(f'{name}: first compiled step (compilation included) {seconds:.1f} s')
+    for name, table in profiles.items():
+        print(f'\n{name}, one step in {first}, operators by self time:\n\n{table}')
 
 
 if __name__ == '__main__':
