@@ -3,7 +3,7 @@ then both timed alternately in one run.
 
 For each model, mmaction2's recognizer (its NTU RGB+D 60 joint config's model) is built with a
 fixed seed, its weights are loaded into mmskel's model of the same config with ``strict=True``,
-and the fp32 logits of both on one eval batch must agree (``--atol``). Then each setting runs in
+and the fp32 logits of both on one eval batch must agree (``--rtol``). Then each setting runs in
 a worker process of its own (so that its threads and allocator are its own), and the workers
 are timed in turn, one step each per round, for ``--repeats`` rounds after ``--warmup``: the
 median of each is printed with its ratio to mmaction2 in fp32.
@@ -219,15 +219,17 @@ class Job:
         return time.perf_counter() - start
 
 
-def check_outputs(workers: dict, atol: float) -> float:
-    """The largest logit difference between the two toolboxes in fp32; fails above ``atol``."""
+def check_outputs(workers: dict, rtol: float) -> float:
+    """The largest logit difference between the two toolboxes in fp32, relative to the largest
+    logit; fails above ``rtol``."""
     reference = workers['mmaction2'].ask('logits')
     worst = 0.0
     for setting in ('mmaction2+malloc', 'mmskel', 'mmskel+malloc'):
         if setting in workers:
-            worst = max(worst, (workers[setting].ask('logits') - reference).abs().max().item())
-    if worst > atol:
-        raise SystemExit(f'outputs differ by {worst:.2e} (more than --atol {atol})')
+            difference = (workers[setting].ask('logits') - reference).abs().max()
+            worst = max(worst, (difference / reference.abs().max()).item())
+    if worst > rtol:
+        raise SystemExit(f'outputs differ by {worst:.2e} of the largest logit (--rtol {rtol})')
     return worst
 
 
@@ -248,7 +250,7 @@ def compare(name: str, args, context) -> dict:
         torch.save(model.state_dict(), weights)
         workers = {s: Worker(context, s, args, name, weights) for s in args.settings}
     try:
-        result = {'diff': check_outputs(workers, args.atol)}
+        result = {'diff': check_outputs(workers, args.rtol)}
         for command in ('train', 'infer'):
             result[command] = time_rounds(workers, command, args.warmup, args.repeats)
     finally:
@@ -279,7 +281,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=torch.get_num_threads())
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--repeats', type=int, default=5)
-    parser.add_argument('--atol', type=float, default=1e-4)
+    parser.add_argument('--rtol', type=float, default=1e-5,
+                        help='largest logit difference allowed, relative to the largest logit')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--mmaction2-src', help='mmaction2 source tree (for projects/)')
     args = parser.parse_args(argv)
@@ -300,7 +303,7 @@ def main(argv=None) -> None:
     for name in args.models:
         results[name] = compare(name, args, context)
         print(f'{name}: weights loaded with strict=True, largest fp32 logit difference '
-              f'{results[name]["diff"]:.1e}', flush=True)
+              f'{results[name]["diff"]:.1e} of the largest logit', flush=True)
     for command, title in (('train', 'Training step'), ('infer', 'Inference')):
         print(f'\n{title}\n')
         print(table(results, command, args.settings))

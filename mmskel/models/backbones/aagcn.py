@@ -14,7 +14,7 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
-from ..layers import GraphTemporalBlock, build_data_bn, normalize_input
+from ..layers import GraphTemporalBlock, build_data_bn, normalize_input, subset_conv
 from ..layers.init import init_conv_bn
 from ..layers.inplace import add_, relu_
 from ..layers.tcn import UnitTCN
@@ -154,13 +154,10 @@ class UnitAAGCN(nn.Module):
         return y
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, c, t, v = x.shape
-        graph = self.adjacency(x)
-        flat = x.reshape(n, c * t, v)
-        y = None
-        for k, conv in enumerate(self.conv_d):  # conv outputs: sums may go in place
-            z = conv(torch.matmul(flat, graph[:, k]).view(n, c, t, v))
-            y = z if y is None else add_(y, z)
+        # sum_k conv_d[k](x A_k) as one matmul and one convolution
+        weight = torch.stack([conv.weight[:, :, 0, 0] for conv in self.conv_d], dim=-1)
+        bias = sum(conv.bias for conv in self.conv_d)
+        y = subset_conv(x, self.adjacency(x), weight, bias)
         y = relu_(add_(self.bn(y), self.down(x)))
         return self.attend(y)
 

@@ -17,7 +17,7 @@ from mmengine.model import BaseModule
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
-from ..layers import build_data_bn, normalize_input
+from ..layers import build_data_bn, conv_then_aggregate, normalize_input
 from .stages import check_channels, stage_plan
 
 
@@ -74,9 +74,7 @@ class SubGraphConv(nn.Module):
         self.register_buffer('A', A.clone())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        n, _, t, v = x.shape
-        x = self.gcn(x).view(n, self.num_subsets, -1, t, v)
-        return torch.einsum('nkctv,kvw->nctw', x, self.A + self.PA)
+        return conv_then_aggregate(x, self.gcn, self.A + self.PA)
 
 
 class HierarchicalGCN(nn.Module):
