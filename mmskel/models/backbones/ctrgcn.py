@@ -14,6 +14,7 @@ from mmskel.utils.aliases import renamed_kwargs
 from ..graphs import Graph
 from ..layers import GraphTemporalBlock, ResidualMultiScaleTCN, build_data_bn, normalize_input
 from ..layers.init import init_conv_bn
+from ..layers.inplace import add_, relu_
 from .stages import stage_plan
 
 
@@ -84,8 +85,11 @@ class UnitCTRGCN(nn.Module):
         nn.init.constant_(self.bn.weight, 1e-6)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = sum(conv(x, self.A[k], self.alpha) for k, conv in enumerate(self.convs))
-        return self.relu(self.bn(y) + self.down(x))
+        y = None
+        for k, conv in enumerate(self.convs):  # einsum outputs: sums may go in place
+            z = conv(x, self.A[k], self.alpha)
+            y = z if y is None else add_(y, z)
+        return relu_(add_(self.bn(y), self.down(x)))
 
 
 class CTRGCNBlock(GraphTemporalBlock):

@@ -25,8 +25,8 @@ def subset_conv(x: torch.Tensor, graph: torch.Tensor, weight: torch.Tensor,
     Returns:
         torch.Tensor: [N, C', T, V].
     """
-    n, c, t, v = x.shape
-    k = graph.shape[-3]
+    n, c, t, _ = x.shape
+    k, v = graph.shape[-3], graph.shape[-1]  # sizes of a buffer: constants to an ONNX export
     stacked = graph.transpose(-3, -2).reshape(*graph.shape[:-3], v, k * v)
     if graph.dim() == 4:
         x = torch.matmul(x.reshape(n, c * t, v), stacked).view(n, c, t, k * v)
@@ -51,7 +51,7 @@ def conv_then_aggregate(x: torch.Tensor, conv: nn.Conv2d, A: torch.Tensor) -> to
     Shape:
         x: [N, C, T, V], A: [K, V, V] -> [N, C', T, V].
     """
-    k, c = A.shape[0], x.shape[1]
+    k, c = A.shape[0], conv.weight.shape[1]  # not x's sizes, which an ONNX export makes symbolic
     weight = conv.weight.view(k, -1, c).permute(1, 2, 0)  # [C', C, K]
     bias = None if conv.bias is None else conv.bias.view(k, -1).t().matmul(A.sum(1))
     return subset_conv(x, A, weight, bias)

@@ -1,5 +1,6 @@
 """In-place arithmetic in forward passes, where autograd allows it: adding to the output of a
-convolution or BatchNorm (whose backward does not read its output) and the ReLU that follows.
+convolution, BatchNorm or einsum (whose backward does not read its output) and the ReLU that
+follows.
 Saves an allocation per add without changing a result; ``in_place(False)`` turns it off, so
 tests and benchmarks can compare with the plain computation."""
 import contextlib
@@ -20,7 +21,8 @@ def in_place(enabled: bool):
 
 
 def add_(y: torch.Tensor, z) -> torch.Tensor:
-    """``y + z``, into ``y`` where in-place is on (``y`` must be a conv or BN output)."""
+    """``y + z``, into ``y`` where in-place is on (``y`` must be a conv, BN or einsum
+    output)."""
     return y.add_(z) if _state['enabled'] else y + z
 
 
