@@ -67,3 +67,17 @@ def test_compare_mmaction2_loads_its_weights_strictly_and_times_both_in_turn():
         assert list(table) == ['ST-GCN', 'CTR-GCN']
         for cells in table.values():  # 3 times (mmaction2 added first), 2 ratios
             assert len(cells) == 5 and all(float(c.rstrip('x')) > 0 for c in cells)
+
+
+@pytest.mark.parametrize('against', ['loops', 'auto'])
+def test_heatmap_pipeline_benchmark_prints_both_pipelines(against):
+    root = shared_path('NW-UCLA', 'all_sqe')
+    out = run('benchmarks/heatmap_pipeline.py', '--root', str(root), '--samples', '2',
+              '--test-samples', '1', '--repeats', '1', '--against', against)
+    header = next(line for line in out.splitlines() if line.startswith('| pipeline'))
+    rival = 'loops' if against == 'loops' or not MMACTION2_PYTHON.exists() else 'mmaction2'
+    assert f'| {rival} samples/s |' in header
+    table = rows(out)
+    assert [name.split()[0] for name in table] == ['train', 'test']
+    for cells in table.values():
+        assert len(cells) == 3 and all(float(c.rstrip('x')) > 0 for c in cells)

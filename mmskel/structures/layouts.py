@@ -41,6 +41,8 @@ class Layout:
         body_center (str, optional): The joint ``PreNormalize3D`` moves to the origin.
         spine (tuple[str, str]): Joints (bottom, top) ``PreNormalize3D`` turns onto +z.
         shoulders (tuple[str, str]): Joints (right, left) ``PreNormalize3D`` turns onto +x.
+        limbs (Sequence[tuple]): Joint pairs of PoseC3D's limb heatmaps, one channel each, in
+            the order upstream checkpoints expect; empty means the graph's edges.
     """
 
     name: str
@@ -52,6 +54,7 @@ class Layout:
     body_center: Optional[str] = None
     spine: Tuple[str, ...] = ()
     shoulders: Tuple[str, ...] = ()
+    limbs: Tuple[Tuple[int, int], ...] = ()
     extra: Dict = field(default_factory=dict, compare=False)
 
     def joint(self, name: str) -> int:
@@ -85,6 +88,9 @@ class Layout:
         for a, b in self.flip_pairs:
             if not (0 <= a < num and 0 <= b < num):
                 raise ValueError(f'layout {self.name!r}: flip pair ({a}, {b}) out of range')
+        for a, b in self.limbs:
+            if not (0 <= a < num and 0 <= b < num):
+                raise ValueError(f'layout {self.name!r}: limb ({a}, {b}) out of range')
         for role in ('spine', 'shoulders'):
             if getattr(self, role) and len(getattr(self, role)) != 2:
                 raise ValueError(f'layout {self.name!r}: {role} must name two joints')
@@ -120,6 +126,45 @@ class Layout:
         for a, b in self.flip_pairs:
             index[a], index[b] = b, a
         return index
+
+    @property
+    def heatmap_limbs(self) -> Tuple[Tuple[int, int], ...]:
+        """Limbs of the limb heatmaps: ``limbs`` where given, else the (parent, child) edges."""
+        return self.limbs or tuple(self.outward)
+
+    def limb_flip_index(self, limbs: Optional[Sequence[Sequence[int]]] = None) -> List[int]:
+        """Permutation that swaps each limb with its mirror image in a horizontal flip.
+
+        Args:
+            limbs (Sequence[tuple[int, int]], optional): Joint pairs; defaults to
+                :attr:`heatmap_limbs`.
+
+        Returns:
+            list[int]: ``index[i]`` is the limb that limb ``i`` becomes.
+        """
+        limbs = self.heatmap_limbs if limbs is None else limbs
+        return mirror_limbs(limbs, self.flip_index)
+
+
+def mirror_limbs(limbs: Sequence[Sequence[int]], flip_index: Sequence[int]) -> List[int]:
+    """Permutation that maps each limb to the limb between its flipped joints.
+
+    Args:
+        limbs (Sequence[tuple[int, int]]): Joint pairs, in either direction.
+        flip_index (Sequence[int]): Joint permutation of the flip (:attr:`Layout.flip_index`).
+
+    Returns:
+        list[int]: ``index[i]`` is the limb that limb ``i`` becomes.
+    """
+    position = {frozenset(limb): i for i, limb in enumerate(limbs)}
+    index = []
+    for a, b in limbs:
+        mirror = frozenset((flip_index[a], flip_index[b]))
+        if mirror not in position:
+            raise ValueError(f'limb ({a}, {b}) has no mirror image ({flip_index[a]}, '
+                             f'{flip_index[b]}) among the limbs {[tuple(x) for x in limbs]}')
+        index.append(position[mirror])
+    return index
 
 
 def _one_based(pairs):
@@ -175,7 +220,10 @@ LAYOUTS: Dict[str, Layout] = {
     'coco': Layout(
         name='coco', parents=COCO_PARENTS, center=0, joint_names=COCO_NAMES,
         flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)),
-        pyskl_parents=_with(COCO_PARENTS, {11: 0, 12: 0})),
+        pyskl_parents=_with(COCO_PARENTS, {11: 0, 12: 0}),
+        # the 17 limbs of mmaction2's and pyskl's PoseC3D limb configs, in their channel order
+        limbs=((0, 5), (0, 6), (5, 7), (7, 9), (6, 8), (8, 10), (5, 11), (11, 13), (13, 15),
+               (6, 12), (12, 14), (14, 16), (0, 1), (0, 2), (1, 3), (2, 4), (11, 12))),
     'openpose': Layout(
         name='openpose', parents=OPENPOSE_PARENTS, center=1, joint_names=OPENPOSE_NAMES,
         flip_pairs=((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13), (14, 15), (16, 17)),
@@ -196,7 +244,7 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
     Args:
         layout (str | dict | Layout): A name in :data:`LAYOUTS`, or a dict with ``parents`` and
             ``center`` (and optionally ``name``, ``joint_names``, ``flip_pairs``,
-            ``pyskl_parents``).
+            ``pyskl_parents``, ``limbs``).
 
     Returns:
         Layout: The layout.
@@ -225,5 +273,6 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
                       pyskl_parents=tuple(pyskl) if pyskl is not None else None,
                       body_center=layout.get('body_center'),
                       spine=tuple(layout.get('spine', ())),
-                      shoulders=tuple(layout.get('shoulders', ())))
+                      shoulders=tuple(layout.get('shoulders', ())),
+                      limbs=tuple(tuple(p) for p in layout.get('limbs', ())))
     raise TypeError(f'layout must be a name, dict or Layout, got {type(layout).__name__}')

@@ -151,3 +151,17 @@ def test_normalisation_roles_name_joints_of_the_layout():
         ntu.joint('tail')
     with pytest.raises(KeyError, match="has no joint 'waist'"):
         get_layout(dict(parents=[0, 0], center=0, body_center='waist'))
+
+
+def test_limbs_default_to_the_edges_and_mirror_under_the_flip():
+    layout = get_layout(dict(parents=[1, 1, 1], center=1, flip_pairs=[(0, 2)]))
+    assert layout.heatmap_limbs == ((1, 0), (1, 2))
+    assert layout.limb_flip_index() == [1, 0]
+    custom = get_layout(dict(parents=[1, 1, 1], center=1, flip_pairs=[(0, 2)],
+                             limbs=[(0, 2), (1, 0), (1, 2)]))
+    assert custom.heatmap_limbs == ((0, 2), (1, 0), (1, 2))
+    assert custom.limb_flip_index() == [0, 2, 1]
+    with pytest.raises(ValueError, match=r'limb \(0, 1\) has no mirror image \(2, 1\)'):
+        custom.limb_flip_index([(0, 1)])
+    with pytest.raises(ValueError, match=r'limb \(0, 5\) out of range'):
+        get_layout(dict(parents=[0, 0], center=0, limbs=[(0, 5)]))
