@@ -24,6 +24,7 @@ import tempfile
 import time
 import types
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -51,18 +52,21 @@ def coco_pixels(skeleton: np.ndarray) -> np.ndarray:
     return np.stack([u, v], -1).astype(np.float32)
 
 
+def coco_person(path: Path, frames: int = FRAMES) -> np.ndarray:
+    """The NW-UCLA sequence in the json file ``path``, resampled to ``frames`` frames, as COCO
+    pixel keypoints [frames, 17, 2] (:func:`coco_pixels`)."""
+    with open(path) as f:
+        skeleton = np.array(json.load(f)['skeletons'], dtype=np.float32)
+    return coco_pixels(skeleton[np.arange(frames) * len(skeleton) // frames])
+
+
 def load_samples(root: Path, count: int, seed: int = 0) -> list:
     """``count`` 2D samples (dicts of the 2D pickle format) from NW-UCLA json files."""
     files = sorted(root.glob('*.json'))
     if not files:
         sys.exit(f'error: no NW-UCLA .json files under {root} (--root)')
     rng = np.random.default_rng(seed)
-    people = []
-    for path in files[::max(1, len(files) // (count + 1))][:count + 1]:
-        with open(path) as f:
-            skeleton = np.array(json.load(f)['skeletons'], dtype=np.float32)
-        frames = np.arange(FRAMES) * len(skeleton) // FRAMES
-        people.append(coco_pixels(skeleton[frames]))
+    people = [coco_person(path) for path in files[::max(1, len(files) // (count + 1))][:count + 1]]
     samples = []
     for i in range(count):
         persons = [people[i % len(people)]]
@@ -92,23 +96,25 @@ def flip_arguments(framework: str, limb: bool) -> tuple:
 
 
 def pipeline(framework: str, mode: str, limb: bool = False, flip_ratio: float = 0.5,
-             sample: bool = True) -> list:
-    """The upstream PoseC3D ``mode`` ('train' or 'test') pipeline as transform configs."""
+             sample: bool = True, clip_len: int = 48, size: Optional[int] = None) -> list:
+    """The upstream PoseC3D ``mode`` ('train' or 'test') pipeline as transform configs;
+    ``clip_len`` frames per clip, heatmaps of ``size`` x ``size`` (56 to train, 64 to test)."""
     flip, target = flip_arguments(framework, limb)
     heatmaps = dict(type='GeneratePoseTarget', sigma=0.6, use_score=True, with_kp=not limb,
                     with_limb=limb, **target)
+    short_side = 64 if mode == 'train' else size or 64  # the test crop is the whole short side
     steps = [dict(type='PoseDecode'), dict(type='PoseCompact', hw_ratio=1., allow_imgpad=True),
-             dict(type='Resize', scale=(-1, 64))]
+             dict(type='Resize', scale=(-1, short_side))]
     if mode == 'train':
-        sampler = dict(type='UniformSampleFrames', clip_len=48)
+        sampler = dict(type='UniformSampleFrames', clip_len=clip_len)
         steps += [dict(type='RandomResizedCrop', area_range=(0.56, 1.0)),
-                  dict(type='Resize', scale=(56, 56), keep_ratio=False),
+                  dict(type='Resize', scale=(size or 56,) * 2, keep_ratio=False),
                   dict(type='Flip', flip_ratio=flip_ratio, **flip), heatmaps]
     else:
-        sampler = dict(type='UniformSampleFrames', clip_len=48, num_clips=10)
+        sampler = dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=10)
         if framework == 'mmaction2':
             sampler['test_mode'] = True
-        steps += [dict(type='CenterCrop', crop_size=64), dict(heatmaps, double=True)]
+        steps += [dict(type='CenterCrop', crop_size=short_side), dict(heatmaps, double=True)]
     steps += [dict(type='FormatShape', input_format='NCTHW_Heatmap'),
               dict(type='PackActionInputs')]
     return ([sampler] if sample else []) + steps

@@ -12,7 +12,8 @@ class ActionDataPreprocessor(BaseDataPreprocessor):
     """Stack per-sample inputs into a float batch on the model's device.
 
     Inputs arrive as a list of [num_clips, M, T, V, C] tensors (from the dataloader's
-    ``pseudo_collate``) or as one stacked tensor, and leave as [N, num_clips, M, T, V, C].
+    ``pseudo_collate``) or as one stacked tensor, and leave as [N, num_clips, M, T, V, C];
+    heatmap volumes [num_clips, C, T, H, W] (PoseC3D) leave as [N, num_clips, C, T, H, W].
     """
 
     def forward(self, data: dict, training: bool = False) -> dict:
