@@ -3,9 +3,10 @@ each of several settings (float32, mixed precision, channels-last, torch.compile
 
 Each model is built from its NTU RGB+D 60 xsub joint config (with ``num_frames`` set to the
 benchmark's T where the model has a fixed clip length), put in training mode, and timed on a
-random batch [N, 1, M, T, V, C] through ``loss``, ``backward`` and an SGD step. The table gives
-the median over ``--repeats`` timed steps after ``--warmup`` untimed ones, each model's ratio to
-ST-GCN in the first setting, and each setting's speed-up over the first one. A compiled model's
+random batch [N, 1, M, T, V, C] through ``loss``, ``backward`` and an SGD step. The settings of a
+model take their steps in turn. The table gives the median over ``--repeats`` timed steps after
+``--warmup`` untimed ones, each model's ratio to ST-GCN in the first setting, and each
+setting's speed-up over the first one. A compiled model's
 first step (the compilation) is reported separately.
 
 Settings: ``fp32``; ``plain`` (fp32 without the in-place sums of
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 import torch
+from mmcv.cnn import fuse_conv_bn
 from mmengine.config import Config
 
 from mmskel.engine.amp import amp_dtype, autocast
@@ -45,7 +47,7 @@ MODELS_TO_TIME = {
     'MST-GCN': 'mstgcn/mstgcn_110e_ntu60_xsub_keypoint_3d.py',
     'MSA-GCN': 'msagcn/msagcn_190e_ntu60_xsub_keypoint_3d.py',
 }
-SETTINGS = ('fp32', 'plain', 'amp', 'bf16', 'channels_last', 'compile')
+SETTINGS = ('fp32', 'plain', 'amp', 'bf16', 'channels_last', 'compile', 'fold_bn')
 
 
 def model_config(path: Path, frames: int) -> Config:
@@ -65,39 +67,58 @@ def to_channels_last(model: torch.nn.Module) -> None:
 
 class Step:
     """One training step of ``model`` in ``setting`` on ``device``: forward under autocast
-    where the setting asks, backward (through a loss scaler for fp16) and an SGD update."""
+    where the setting asks, backward (through a loss scaler for fp16) and an SGD update; with
+    ``inference``, the eval-mode forward to the logits without gradients instead."""
 
-    def __init__(self, model, setting: str, device: torch.device) -> None:
-        self.device = device
+    def __init__(self, model, setting: str, device: torch.device, inference: bool = False):
+        self.device, self.inference = device, inference
         self.dtype = {'amp': amp_dtype(device.type), 'bf16': torch.bfloat16}.get(setting)
+        if inference:
+            model.eval()
         if setting == 'channels_last':
             to_channels_last(model)
+        if setting == 'fold_bn':
+            fuse_conv_bn(model)
         self.model = torch.compile(model) if setting == 'compile' else model
         self.optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
         self.scaler = torch.amp.GradScaler(device.type, enabled=self.dtype == torch.float16)
         self.in_place = setting != 'plain'
+        self.logits = None
 
     def __call__(self, inputs, samples) -> float:
         """Seconds for one step (the device synchronised at both ends)."""
         sync = torch.cuda.synchronize if self.device.type == 'cuda' else (lambda: None)
         sync()
         start = time.perf_counter()
+        if self.inference:
+            with torch.inference_mode(), autocast(self.device.type, self.dtype):
+                self.logits = self.model(inputs, mode='tensor')
+        else:
+            self.train(inputs, samples)
+        sync()
+        return time.perf_counter() - start
+
+    def train(self, inputs, samples) -> None:
         self.optimizer.zero_grad(set_to_none=True)
         with autocast(self.device.type, self.dtype), in_place(self.in_place):
             loss = self.model(inputs, samples, mode='loss')['loss_cls']
         self.scaler.scale(loss).backward()
         self.scaler.step(self.optimizer)
         self.scaler.update()
-        sync()
-        return time.perf_counter() - start
 
 
-def time_setting(model, setting, device, inputs, samples, warmup, repeats):
-    """(median seconds per step, seconds of the first step)."""
-    step = Step(copy.deepcopy(model), setting, device)
-    first = step(inputs, samples)
-    times = [step(inputs, samples) for _ in range(max(warmup - 1, 0) + repeats)][-repeats:]
-    return statistics.median(times), first
+def time_settings(model, settings, device, inputs, samples, warmup, repeats, inference=False):
+    """{setting: (median seconds per step, seconds of the first step, the last step's logits
+    in inference)}, the settings' steps taken in turn so that a change in the machine's load
+    touches them all alike."""
+    steps = {s: Step(copy.deepcopy(model), s, device, inference) for s in settings}
+    first = {s: step(inputs, samples) for s, step in steps.items()}
+    times = {s: [] for s in settings}
+    for _ in range(max(warmup - 1, 0) + repeats):
+        for setting, step in steps.items():
+            times[setting].append(step(inputs, samples))
+    return {s: (statistics.median(times[s][-repeats:]), first[s], steps[s].logits)
+            for s in settings}
 
 
 def parse_args() -> argparse.Namespace:
@@ -114,12 +135,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--profile', type=int, default=0, metavar='ROWS',
                         help='also profile one step of each model in the first setting '
                         '(torch.profiler) and print its ROWS most expensive operators')
-    return parser.parse_args()
+    parser.add_argument('--inference', action='store_true',
+                        help='time the eval-mode forward to the logits without gradients '
+                        'instead of a training step, and compare the logits of the settings')
+    args = parser.parse_args()
+    if 'fold_bn' in args.settings and not args.inference:
+        parser.error('fold_bn (batch norm folded into the convolutions) needs --inference')
+    return args
 
 
-def profile(model, setting, device, inputs, samples, rows: int) -> str:
+def profile(model, setting, device, inputs, samples, rows: int, inference: bool) -> str:
     """The ``rows`` operators of one step with the most self time, and their share of it."""
-    step = Step(copy.deepcopy(model), setting, device)
+    step = Step(copy.deepcopy(model), setting, device, inference)
     step(inputs, samples)  # warm-up
     activities = [torch.profiler.ProfilerActivity.CPU]
     if device.type == 'cuda':
@@ -140,12 +167,21 @@ def profile(model, setting, device, inputs, samples, rows: int) -> str:
     return '\n'.join(lines)
 
 
+def logit_differences(timed, first: str) -> dict:
+    """{setting: largest |logit - first setting's logit| / largest |first setting's logit|}."""
+    reference = timed[first][2].float()
+    scale = reference.abs().max()
+    return {setting: float((logits.float() - reference).abs().max() / scale)
+            for setting, (_, _, logits) in timed.items() if setting != first}
+
+
 def describe(args, device) -> str:
     where = (torch.cuda.get_device_name(device) if device.type == 'cuda'
              else f'CPU, {torch.get_num_threads()} threads')
-    return (f'batch [{args.batch}, 1, {args.persons}, {args.frames}, 25, 3] ([N, clips, M, T, V, '
-            f'C]) on {where}, torch {torch.__version__}; median of {args.repeats} steps after '
-            f'{args.warmup} warm-up')
+    what = 'inference (eval forward, no gradients)' if args.inference else 'training step'
+    return (f'{what}, batch [{args.batch}, 1, {args.persons}, {args.frames}, 25, 3] ([N, clips, '
+            f'M, T, V, C]) on {where}, torch {torch.__version__}; median of {args.repeats} '
+            f'steps after {args.warmup} warm-up')
 
 
 def main():
@@ -159,19 +195,20 @@ def main():
         f'{s}/{first}' for s in args.settings[1:]]
     print('| model | params | GFLOPs/sample | ' + ' | '.join(columns) + ' |')
     print('|---' * (3 + len(columns)) + '|')
-    baseline, compile_times, profiles = None, {}, {}
+    baseline, compile_times, profiles, differences = None, {}, {}, {}
     inputs = torch.randn(args.batch, 1, args.persons, args.frames, 25, 3, device=device)
     for name in args.models:
         cfg = model_config(CONFIGS / MODELS_TO_TIME[name], args.frames)
         model = MODELS.build(cfg.model).to(device).train()
         samples = [ActionDataSample().set_gt_label(i % cfg.model.cls_head.num_classes).to(device)
                    for i in range(args.batch)]
-        seconds = {}
-        for setting in args.settings:
-            seconds[setting], first_step = time_setting(model, setting, device, inputs, samples,
-                                                        args.warmup, args.repeats)
-            if setting == 'compile':
-                compile_times[name] = first_step
+        timed = time_settings(model, args.settings, device, inputs, samples, args.warmup,
+                              args.repeats, args.inference)
+        seconds = {setting: median for setting, (median, _, _) in timed.items()}
+        if args.inference:
+            differences[name] = logit_differences(timed, first)
+        if 'compile' in timed:
+            compile_times[name] = timed['compile'][1]
         baseline = baseline or seconds[first]
         stats = complexity(cfg, (args.persons, args.frames, 25, 3))
         cells = [f'{seconds[s]:.3f}' for s in args.settings] + [f'{seconds[first] / baseline:.2f}']
@@ -179,9 +216,13 @@ def main():
         print(f"| {name} | {stats['params']:,d} | {stats['flops'] / 1e9:.2f} | "
               + ' | '.join(cells) + ' |')
         if args.profile:
-            profiles[name] = profile(model, first, device, inputs, samples, args.profile)
+            profiles[name] = profile(model, first, device, inputs, samples, args.profile,
+                                     args.inference)
     for name, seconds in compile_times.items():
         print(f'{name}: first compiled step (compilation included) {seconds:.1f} s')
+    for name, diffs in differences.items():
+        print(f'{name}: largest logit difference from {first}, relative to its largest logit: '
+              + ', '.join(f'{s} {d:.1e}' for s, d in diffs.items()))
     for name, table in profiles.items():
         print(f'\n{name}, one step in {first}, operators by self time:\n\n{table}')
 

@@ -22,7 +22,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models import CONFIGS, MODELS_TO_TIME, time_setting  # noqa: E402
+from models import CONFIGS, MODELS_TO_TIME, time_settings  # noqa: E402
 
 from mmskel.datasets.converters.ntu import load_ntu_sample  # noqa: E402
 from mmskel.models.input_spec import input_spec  # noqa: E402
@@ -63,7 +63,8 @@ def step_rate(cfg: Config, batch: int, warmup: int, repeats: int) -> float:
     inputs = torch.randn((batch, 1) + spec.shape)
     labels = [ActionDataSample().set_gt_label(i % cfg.model.cls_head.num_classes)
               for i in range(batch)]
-    seconds, _ = time_setting(model, 'fp32', torch.device('cpu'), inputs, labels, warmup, repeats)
+    seconds, _ = time_settings(model, ['fp32'], torch.device('cpu'), inputs, labels, warmup,
+                               repeats)['fp32']
     return batch / seconds
 
 

@@ -45,6 +45,21 @@ def test_models_benchmark_compares_settings_side_by_side():
     assert cells[0] == '3,098,832' and all(float(c.rstrip('x')) > 0 for c in cells[1:])
 
 
+def test_models_benchmark_times_inference_and_compares_the_logits():
+    out = run('benchmarks/models.py', '--models', 'ST-GCN', '--batch', '1', '--frames', '8',
+              '--repeats', '1', '--warmup', '0', '--settings', 'fp32', 'fold_bn', '--inference')
+    assert out.startswith('inference')
+    assert float(rows(out)['ST-GCN'][-1].rstrip('x')) > 0
+    diff = re.search(r'ST-GCN: largest logit difference .*: fold_bn (\S+)', out)
+    assert float(diff.group(1)) < 1e-5  # batch norm folded into the convolutions changes rounding
+
+
+def test_models_benchmark_refuses_fold_bn_for_training():
+    result = subprocess.run([sys.executable, 'benchmarks/models.py', '--settings', 'fold_bn'],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2 and 'fold_bn' in result.stderr and '--inference' in result.stderr
+
+
 MMACTION2_PYTHON = REPO / '.venv-mmaction2' / 'bin' / 'python'
 
 
@@ -81,3 +96,13 @@ def test_heatmap_pipeline_benchmark_prints_both_pipelines(against):
     assert [name.split()[0] for name in table] == ['train', 'test']
     for cells in table.values():
         assert len(cells) == 3 and all(float(c.rstrip('x')) > 0 for c in cells)
+
+
+def test_conv_kernels_benchmark_times_each_dtype_and_layout():
+    out = run('benchmarks/conv_kernels.py', '--batch', '2', '--channels', '8', '--frames', '10',
+              '--repeats', '1')
+    table = [line.split('|')[1:-1] for line in out.splitlines() if line.startswith('| ')][1:]
+    assert [(d.strip(), layout.strip()) for d, layout, *_ in table] == [
+        ('fp32', 'nchw'), ('fp32', 'channels_last'), ('bf16', 'nchw'), ('bf16', 'channels_last')]
+    assert table[0][4:] == [' 1.00x ', ' 1.00x ']
+    assert all(float(cell.strip().rstrip('x')) > 0 for row in table for cell in row[2:])
