@@ -28,6 +28,7 @@ from typing import Optional
 
 import numpy as np
 
+from mmskel.datasets.converters.projection import project_pinhole
 from mmskel.datasets.transforms import GeneratePoseTarget
 from mmskel.datasets.transforms.heatmap import EPS
 from mmskel.structures import get_layout
@@ -46,10 +47,7 @@ def coco_pixels(skeleton: np.ndarray) -> np.ndarray:
     """NW-UCLA camera-space joints [T, 20, 3] (metres) -> COCO pixel keypoints [T, 17, 2]."""
     joints = skeleton[:, COCO_FROM_NWUCLA].copy()
     joints[:, :len(HEAD_OFFSETS), 0] += HEAD_OFFSETS
-    height, width = IMG_SHAPE
-    u = width / 2 + FOCAL * joints[..., 0] / joints[..., 2]
-    v = height / 2 - FOCAL * joints[..., 1] / joints[..., 2]
-    return np.stack([u, v], -1).astype(np.float32)
+    return project_pinhole(joints, FOCAL, IMG_SHAPE)
 
 
 def coco_person(path: Path, frames: int = FRAMES) -> np.ndarray:

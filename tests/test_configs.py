@@ -2,7 +2,8 @@
 
 A joint-stream config (``*_keypoint*.py``) builds its model, which scores a clip of the shape its
 test pipeline produces; a stream variant must differ from its joint config only in the
-``feats`` step. ``test_config_trains`` runs two training iterations through mmengine's Runner on
+``feats`` step, a PoseC3D limb variant from its keypoint config only in the ``heatmap`` step.
+``test_config_trains`` runs two training iterations through mmengine's Runner on
 a small annotation pickle shaped like the config's data: for a sample of configs by default, for
 every config in the slow suite.
 """
@@ -26,18 +27,23 @@ from mmskel.utils import register_all_modules
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((REPO / 'configs' / 'skeleton').rglob('*.py'))
 KEYPOINT = [p for p in CONFIGS if '_keypoint_motion' not in p.name and '_keypoint' in p.name]
+# PoseC3D's configs keep their upstream names: <backbone>_<dataset>_<split>_<keypoint|limb>
+POSEC3D_NAME = re.compile(r'^(slowonly_r50_u48_\d+e|slowonly_kinetics400_pretrained_r50_u48_\d+e|'
+                          r'x3d_shallow|c3d_light)_(gym|ntu60_xsub|ntu120_xsub|ucf101_split1|'
+                          r'hmdb51_split1)_(keypoint|limb)\.py$')
 STREAMS = [p for p in CONFIGS if p not in KEYPOINT]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # the default suite trains each model on NTU 3D or NW-UCLA, and one config of each other kind
 SAMPLE = re.compile(r'^((stgcn|stgcnpp|2sagcn|ctrgcn|msg3d)_80e_ntu60_xsub_keypoint_3d|'
                     r'msagcn_190e_ntu60_xsub_keypoint_3d|msagcn_65e_nwucla_xview_keypoint_3d|'
                     r'(stgcn|mstgcn)_50e_nwucla_xview_keypoint_3d|stgcn_80e_kinetics_val_bone|'
-                    r'stgcn_80e_ntu60_xsub_keypoint|stgcn_80e_babel60_val_keypoint_3d_wfl)\.py$')
+                    r'stgcn_80e_ntu60_xsub_keypoint|stgcn_80e_babel60_val_keypoint_3d_wfl|'
+                    r'x3d_shallow_ntu60_xsub_keypoint)\.py$')
 
 
 def joint_config_of(path: Path) -> Path:
-    name = re.sub(r'_(bone_motion|keypoint_motion|bone)(?=(_3d)?(_[a-z]+)?\.py$)', '_keypoint',
-                  path.name)
+    name = re.sub(r'_(bone_motion|keypoint_motion|bone|limb)(?=(_3d)?(_[a-z]+)?\.py$)',
+                  '_keypoint', path.name)
     return path.with_name(name)
 
 
@@ -51,10 +57,11 @@ def sweep(paths) -> list:
 
 
 def write_tiny_annotations(cfg: Config, path: Path, per_split: int = 4) -> None:
-    """A pickle with the config's splits, layout, dimensions and classes, random motion."""
-    persons, _, joints, channels = input_shape(cfg)
-    two_d = any(s.get('type') == 'PreNormalize2D'
-                for s in pipeline_steps(cfg.train_dataloader.dataset.pipeline))
+    """A pickle with the config's splits, layout, dimensions and classes, random motion (2D
+    pixels with scores for 2D and heatmap configs; two persons for heatmaps)."""
+    spec = input_spec(cfg, cfg.train_dataloader.dataset.pipeline)
+    persons, joints, channels = spec.num_persons or 2, spec.layout.num_joints, spec.channels
+    two_d = spec.is_2d
     splits = {cfg[loader].dataset.get('split') for loader in LOADERS} - {None}
     rng = np.random.default_rng(0)
     samples, split = [], {}
@@ -91,7 +98,21 @@ def test_config_builds(path: Path, tmp_path: Path, monkeypatch) -> None:
         Compose([TRANSFORMS.build(s) for s in pipeline_steps(cfg[loader].dataset.pipeline)])
 
 
-@pytest.mark.parametrize('path', sweep(STREAMS))
+@pytest.mark.parametrize('path', sweep([p for p in STREAMS if p.name.endswith('_limb.py')]))
+def test_limb_variant_changes_only_the_heatmaps(path: Path) -> None:
+    joint = joint_config_of(path)
+    assert joint.exists(), f'{path.name}: no keypoint config {joint.name}'
+    cfg, base = Config.fromfile(str(path)), Config.fromfile(str(joint))
+    assert cfg.model == base.model
+    for loader in LOADERS:
+        steps, base_steps = cfg[loader].dataset.pipeline, base[loader].dataset.pipeline
+        assert (steps.heatmap.with_kp, steps.heatmap.with_limb) == (False, True)
+        assert {k: v for k, v in steps.items() if k != 'heatmap'} == \
+            {k: v for k, v in base_steps.items() if k != 'heatmap'}
+    assert input_spec(cfg).in_channels == cfg.model.backbone.in_channels
+
+
+@pytest.mark.parametrize('path', sweep([p for p in STREAMS if not p.name.endswith('_limb.py')]))
 def test_stream_variant_changes_only_feats(path: Path) -> None:
     joint = joint_config_of(path)
     assert joint.exists(), f'{path.name}: no joint config {joint.name}'
@@ -108,10 +129,14 @@ def test_stream_variant_changes_only_feats(path: Path) -> None:
 
 
 def pipeline_model_mismatches(cfg: Config) -> list:
-    """Where a loader's pipeline computes features in another layout than the model's graph, or
-    gives it another number of persons than the backbone takes."""
+    """Where a loader's pipeline computes features in another layout than the model's graph,
+    gives it another number of persons than the backbone takes, or draws another number of
+    heatmaps than the backbone's input channels."""
     backbone, found = cfg.model.backbone, []
     for loader in LOADERS:
+        spec = input_spec(cfg, cfg[loader].dataset.pipeline)
+        if spec.heatmap_size and spec.in_channels != backbone.in_channels:
+            found.append(f'{loader}: {spec.in_channels} heatmaps')
         for step in pipeline_steps(cfg[loader].dataset.pipeline):
             if step.get('type') == 'GenSkeFeat' and \
                     step.get('layout', 'nturgb+d') != backbone.graph_cfg.layout:
@@ -130,7 +155,9 @@ def test_pipelines_feed_the_model_its_layout_and_persons(path: Path) -> None:
     # the dataset facts stated at the top are the ones the pipelines act on
     for loader in LOADERS:
         spec = input_spec(cfg, cfg[loader].dataset.pipeline)
-        assert (spec.layout.name, spec.num_persons) == (cfg.layout, cfg.num_persons), loader
+        assert spec.layout.name == cfg.layout, loader
+        if spec.num_persons is not None:  # heatmaps: every person on one canvas
+            assert spec.num_persons == cfg.num_persons, loader
     assert input_spec(cfg).clip_len == cfg.clip_len
 
 
@@ -143,11 +170,22 @@ def test_layout_and_person_mismatches_are_found() -> None:
         f'{loader}: {what}' for loader in LOADERS for what in ('layout nw-ucla', '1 persons')]
 
 
+def test_heatmap_channel_mismatches_are_found() -> None:
+    cfg = Config.fromfile(str(REPO / 'configs' / 'skeleton' / 'posec3d' /
+                              'x3d_shallow_ntu60_xsub_keypoint.py'))
+    cfg.model.backbone.in_channels = 34
+    assert pipeline_model_mismatches(cfg) == [f'{loader}: 17 heatmaps' for loader in LOADERS]
+    for loader in LOADERS:
+        cfg[loader].dataset.pipeline.heatmap.with_limb = True  # 17 joints + 17 limbs
+    assert pipeline_model_mismatches(cfg) == []
+
+
 def test_config_names_follow_the_scheme() -> None:
     pattern = re.compile(r'^[a-z0-9+-]+_\d+e_[a-z0-9]+_[a-z]+_'
                          r'(keypoint|bone|keypoint_motion|bone_motion|limb)(_3d)?(_[a-z]+)?\.py$')
     for path in CONFIGS:
-        assert pattern.match(path.name), f'{path.name} does not follow the config name scheme'
+        match = POSEC3D_NAME if path.parent.name == 'posec3d' else pattern
+        assert match.match(path.name), f'{path.name} does not follow the config name scheme'
 
 
 def test_stream_variant_changes_one_named_step(tmp_path: Path) -> None:
@@ -178,6 +216,7 @@ def train_two_iterations(path: Path, tmp_path: Path) -> None:
         cfg[loader].dataset.ann_file = ann_file
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=100)
     cfg.param_scheduler = None
+    cfg.load_from = None  # a fine-tuning config's pretrained weights: a download
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)
     cfg.work_dir = str(tmp_path / 'work')
     runner = build_runner(cfg)

@@ -11,13 +11,17 @@ The format is pyskl's and mmaction2's::
 A bare list of annotations (older mmaction2 pickles) is accepted and gets no splits.
 """
 import pickle
-from numbers import Integral
-from typing import Any, Dict, List, Optional
+from numbers import Integral, Real
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
 from mmskel.utils import atomic_open
 from mmskel.utils.safe_pickle import UnreadablePickleError, load_pickle
+
+# normalised x, y reach a little past 1 (OpenPose places joints just outside the frame: 1.037 in
+# the Kinetics-skeleton samples); no person in pixels fits within 1.5 pixels of the origin
+NORMALISED_LIMIT = 1.5
 
 
 class AnnotationError(ValueError):
@@ -28,6 +32,38 @@ def _fail(path: str, index: int, sample: Any, field: str, message: str) -> Annot
     name = sample.get('frame_dir', '?') if isinstance(sample, dict) else '?'
     return AnnotationError(f"{path}: sample {index} (frame_dir={name!r}), field '{field}': "
                            f'{message}')
+
+
+def looks_normalised(keypoint: np.ndarray, img_shape: Sequence[int]) -> bool:
+    """Whether x, y of ``keypoint`` [..., C >= 2] are normalised though pixels are expected.
+
+    They are when some x or y is non-zero and all lie within ``NORMALISED_LIMIT`` (1.5) of 0,
+    on a frame larger than 4 pixels: heatmaps drawn from them would be a dot in one corner, and
+    pixel-based crops and flips would be wrong (mmaction2 #2445). Absent joints, at 0, do not
+    count. The one rule for the annotation check and the heatmap transforms.
+
+    Args:
+        keypoint (np.ndarray): [..., C], x and y first.
+        img_shape (Sequence[int]): (height, width) of the frame the pixels belong to.
+    """
+    largest = float(np.abs(keypoint[..., :2]).max()) if keypoint.size else 0.0
+    return max(img_shape) > 4 and 0 < largest <= NORMALISED_LIMIT
+
+
+def _check_pixels(path: str, index: int, sample: dict, keypoint: np.ndarray) -> None:
+    """A 2D sample that declares ``img_shape`` holds pixels of that frame."""
+    shape = sample['img_shape']
+    if (not isinstance(shape, (tuple, list)) or len(shape) != 2
+            or not all(isinstance(v, Real) and not isinstance(v, bool) and v > 0 for v in shape)):
+        raise _fail(path, index, sample, 'img_shape',
+                    f'expected (height, width), two numbers > 0, got {shape!r}')
+    if keypoint.shape[-1] == 2 and looks_normalised(keypoint, shape):
+        raise _fail(path, index, sample, 'keypoint',
+                    f'every non-zero x, y lies in [-{NORMALISED_LIMIT}, {NORMALISED_LIMIT}] '
+                    '(normalised coordinates), but '
+                    f'img_shape {tuple(shape)} says they are pixels; expected pixel coordinates '
+                    'of that frame (x times its width, y times its height), or no img_shape '
+                    'for normalised 2D data')
 
 
 def _check_array(path, index, sample, field, ndim, channels=None) -> np.ndarray:
@@ -79,6 +115,8 @@ def validate_sample(sample: Any, index: int = 0, path: str = '<memory>',
                         f'keypoint, got {tuple(score.shape)}')
     if np.isnan(keypoint).any() or np.isinf(keypoint).any():
         raise _fail(path, index, sample, 'keypoint', 'contains NaN or inf values')
+    if 'img_shape' in sample:
+        _check_pixels(path, index, sample, keypoint)
 
 
 def validate_annotations(data: Any, path: str = '<memory>',

@@ -11,13 +11,14 @@ from .input_spec import input_spec
 
 
 def input_shape(cfg: Config) -> Tuple[int, int, int, int]:
-    """``(M, T, V, C)`` of one clip as the config's test pipeline feeds the model
-    (:func:`mmskel.models.input_spec.input_spec`)."""
+    """``(M, T, V, C)`` of one clip as the config's test pipeline feeds the model, or
+    ``(C, T, H, W)`` of one heatmap volume (:func:`mmskel.models.input_spec.input_spec`)."""
     return input_spec(cfg).shape
 
 
 class _Scores(nn.Module):
-    """The recognizer as a plain module from [N, clips, M, T, V, C] to class scores."""
+    """The recognizer as a plain module from [N, clips, M, T, V, C] (or [N, clips, C, T, H, W])
+    to class scores."""
 
     def __init__(self, recognizer: nn.Module) -> None:
         super().__init__()
@@ -32,11 +33,12 @@ def complexity(cfg: Config, shape: Tuple[int, ...] = None) -> Dict:
 
     Args:
         cfg (Config): A recognizer config.
-        shape (tuple, optional): ``(M, T, V, C)``; defaults to :func:`input_shape`.
+        shape (tuple, optional): ``(M, T, V, C)``, or ``(C, T, H, W)`` for heatmap volumes;
+            defaults to :func:`input_shape`.
 
     Returns:
         dict: ``params`` (int), ``flops`` (int, multiply-adds counted once, as mmengine and
-        fvcore count them), ``shape`` (the ``(M, T, V, C)`` used).
+        fvcore count them), ``shape`` (the input shape used).
     """
     from mmskel.utils import register_all_modules
     register_all_modules()

@@ -146,8 +146,17 @@ def test_shipped_index_has_the_fields_mim_reads() -> None:
         assert index == mim
 
 
-def test_shipped_models_have_no_weights_yet() -> None:
-    with pytest.raises(KeyError, match='no model in the index has released weights yet'):
+def test_shipped_weights_are_mmaction2s_posec3d_checkpoints() -> None:
+    """Only PoseC3D's entries cite released checkpoints (mmaction2's, hash-named); a GCN model
+    has none yet and the error points at the models that have."""
+    models = zoo.load_model_index()
+    with_weights = sorted(name for name, model in models.items() if model.weights)
+    assert len(with_weights) == 6 and all(m.startswith('slowonly_') for m in with_weights)
+    url = zoo.weights_url('slowonly_r50_u48_240e_ntu60_xsub_keypoint')
+    assert url.startswith('https://download.openmmlab.com/mmaction/v1.0/skeleton/posec3d/')
+    assert zoo.sha256_prefix(url) == '38db104b'
+    with pytest.raises(KeyError, match='has no released checkpoint .*; close names with weights: '
+                       'slowonly_r50_u48_240e_ntu60_xsub_keypoint'):
         zoo.weights_url('stgcn_80e_ntu60_xsub_keypoint_3d')
 
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from conftest import shared_path
 
+from mmskel.datasets.converters.kinetics import load_kinetics_json
 from mmskel.datasets.io import (AnnotationError, dump_annotations, load_annotations,
-                                validate_annotations)
+                                looks_normalised, validate_annotations)
 from mmskel.utils.safe_pickle import RestrictedUnpickler, load_pickle
 
 
@@ -204,7 +205,16 @@ def _nan(sample):
     sample['keypoint'][0, 1, 2, 0] = np.nan
 
 
+def _normalised(sample):
+    sample['keypoint'] = np.clip(sample['keypoint'][..., :2] / 4, 0, 1).astype(np.float32)
+
+
 BAD_SAMPLES = {
+    'keypoint_normalised': (_normalised, 'keypoint', 'img_shape (1080, 1920) says they are '
+                            'pixels; expected pixel coordinates'),
+    'img_shape_one_number': (_set('img_shape', (1080, )), 'img_shape', 'expected (height, '
+                             'width), two numbers > 0, got (1080,)'),
+    'img_shape_zero': (_set('img_shape', (0, 1920)), 'img_shape', 'two numbers > 0'),
     'keypoint_3d': (_set('keypoint', np.zeros((6, 25, 3), np.float32)), 'keypoint',
                     'expected 4 dimensions'),
     'keypoint_channels': (_set('keypoint', np.zeros((2, 6, 25, 4), np.float32)), 'keypoint',
@@ -250,6 +260,58 @@ def test_malformed_sample_message_names_file_sample_and_field(tmp_path, case):
     with pytest.raises(AnnotationError, match=f"field '{field}'"):
         dump_annotations(samples, str(out))
     assert not out.exists()
+
+
+def test_normalised_2d_coordinates_refused_only_where_pixels_are_expected():
+    normalised = make_sample('normalised', channels=2)
+    _normalised(normalised)
+    normalised['keypoint'][1] = 0  # an absent person does not make it pixels
+    with pytest.raises(AnnotationError, match=r"mem.pkl: sample 1 \(frame_dir='normalised'\), "
+                       r"field 'keypoint': every non-zero x, y lies in \[-1.5, 1.5\]"):
+        validate_annotations([make_sample(channels=2), normalised], 'mem.pkl')
+    del normalised['img_shape']  # 2D GCN data, normalised on purpose
+    validate_annotations([normalised], 'mem.pkl')
+    signed = make_sample('signed', channels=2)
+    signed['keypoint'] = np.clip(signed['keypoint'], -1, 1)  # [-1, 1], e.g. centred
+    with pytest.raises(AnnotationError, match="'signed'"):
+        validate_annotations([signed])
+    pixels = make_sample('pixels', channels=2)
+    pixels['keypoint'] = np.zeros_like(pixels['keypoint'])
+    pixels['keypoint'][0, :, 3] = [1.6, 0.5]  # one joint past 1.5: pixels
+    validate_annotations([pixels])
+    pixels['keypoint'][0, :, 3] = 0  # nobody present: nothing to judge
+    validate_annotations([pixels])
+    metres = make_sample('metres', channels=3)
+    metres['keypoint'] = np.clip(metres['keypoint'], -1, 1)  # 3D is not checked for pixels
+    validate_annotations([metres])
+    tiny = make_sample('tiny', channels=2)
+    _normalised(tiny)
+    tiny['img_shape'] = (1, 1)  # a unit frame: normalised coordinates are its pixels
+    validate_annotations([tiny])
+
+
+def test_looks_normalised_is_the_transforms_rule():
+    keypoint = np.zeros((1, 2, 3, 3), np.float32)
+    assert not looks_normalised(keypoint, (100, 100))
+    keypoint[0, 0, 0] = [0.5, -0.9, 50.0]  # channels after x, y are not coordinates
+    assert looks_normalised(keypoint, (100, 100))
+    assert looks_normalised(keypoint.astype(np.float16), (100, 100))
+    assert not looks_normalised(keypoint, (4, 3))
+    keypoint[0, 1, 2, 1] = 1.04  # normalised, a joint just outside the frame (OpenPose)
+    assert looks_normalised(keypoint, (100, 100))
+    keypoint[0, 1, 2, 1] = 1.6
+    assert not looks_normalised(keypoint, (100, 100))
+
+
+def test_real_kinetics_pixels_pass_and_their_normalised_form_is_refused():
+    path = shared_path('Kinetics-skeleton-samples', 'kinetics_val_old', '__NrybzYzUg.json')
+    sample = dict(load_kinetics_json(path), label=0)
+    assert sample['img_shape'] == (256, 340)
+    validate_annotations([sample], 'k400.pkl')
+    sample['keypoint'] = sample['keypoint'] / np.float32([340, 256])  # the json's own values
+    with pytest.raises(AnnotationError, match=r"k400.pkl: sample 0 \(frame_dir='__NrybzYzUg'\), "
+                       r"field 'keypoint'.*img_shape \(256, 340\)"):
+        validate_annotations([sample], 'k400.pkl')
 
 
 def test_non_dict_sample():

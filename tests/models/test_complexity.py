@@ -46,3 +46,20 @@ def test_metafiles_list_every_config_with_its_measured_complexity():
     measured = complexity(cfg)
     assert listed['msg3d_50e_ntu60_xsub_bone_3d']['Parameters'] == measured['params']
     assert listed['msg3d_50e_ntu60_xsub_bone_3d']['FLOPs'] == measured['flops']
+
+
+def test_flops_of_posec3d_match_upstream_and_the_tool_prints_the_volume():
+    """mmaction2's PoseC3D README: SlowOnly-R50, 2.0 M parameters, 20.6 GFLOPs per 48 x 64 x 64
+    view; ``get_flops.py`` reads C T H W from a heatmap config."""
+    import subprocess
+    import sys
+    config = CONFIGS / 'posec3d' / 'slowonly_r50_u48_240e_ntu60_xsub_keypoint.py'
+    result = complexity(Config.fromfile(str(config)))
+    assert result['shape'] == (17, 48, 64, 64)
+    assert result['params'] == 2024860
+    assert round(result['flops'] / 1e9, 1) == 20.6
+    out = subprocess.run([sys.executable, 'tools/analysis/get_flops.py', str(config), '--shape',
+                          '17', '24', '32', '32'], cwd=CONFIGS.parents[1], capture_output=True,
+                         text=True, check=True).stdout
+    assert 'input: 1 sample, 1 clip, C=17 T=24 H=32 W=32' in out
+    assert 'params: 2.02 M (2024860)' in out

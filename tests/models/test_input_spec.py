@@ -43,3 +43,36 @@ def test_facts_come_from_the_top_level_when_the_pipeline_is_silent():
     with pytest.raises(KeyError, match="stgcn_50e_nwucla_xview_keypoint_3d.py: cannot tell the "
                        r"input's num_persons: state it as FormatGCNInput\(num_persons=...\)"):
         input_spec(cfg)
+
+
+@pytest.mark.parametrize('name, loader, expected', [
+    ('slowonly_r50_u48_240e_ntu60_xsub_keypoint.py', 'test', (17, 48, 64, 64)),
+    ('slowonly_r50_u48_240e_ntu60_xsub_keypoint.py', 'train', (17, 48, 56, 56)),
+    ('slowonly_kinetics400_pretrained_r50_u48_120e_ucf101_split1_keypoint.py', 'test',
+     (17, 48, 56, 56)),
+    ('slowonly_kinetics400_pretrained_r50_u48_120e_ucf101_split1_keypoint.py', 'train',
+     (17, 48, 48, 48)),
+    ('x3d_shallow_gym_limb.py', 'test', (17, 48, 64, 64)),  # Resize((64, 64)), no crop
+])
+def test_heatmap_configs_give_a_cthw_volume(name, loader, expected):
+    cfg = Config.fromfile(str(CONFIGS / 'posec3d' / name))
+    spec = input_spec(cfg, cfg[f'{loader}_dataloader'].dataset.pipeline)
+    assert (spec.input_format, spec.layout.name, spec.num_persons, spec.is_2d) == \
+        ('CTHW', 'coco', None, True)
+    assert spec.shape == expected
+
+
+def test_heatmap_channels_are_the_layouts_joints_and_limbs():
+    cfg = Config.fromfile(str(CONFIGS / 'posec3d' / 'slowonly_r50_u48_240e_ntu60_xsub_keypoint.py'))
+    heatmap = cfg.test_dataloader.dataset.pipeline.heatmap
+    heatmap.update(with_limb=True)
+    assert input_spec(cfg).shape[0] == 17 + 17  # coco: 17 joints, 17 limbs
+    heatmap.update(with_kp=False, skeletons=[[5, 7], [7, 9]])
+    assert input_spec(cfg).shape[0] == 2
+
+
+def test_heatmap_size_must_be_fixed_by_the_pipeline():
+    cfg = Config.fromfile(str(CONFIGS / 'posec3d' / 'slowonly_r50_u48_240e_ntu60_xsub_keypoint.py'))
+    cfg.test_dataloader.dataset.pipeline.crop = None  # Resize(-1, 64): the width is the data's
+    with pytest.raises(ValueError, match="cannot tell the heatmaps' height and width"):
+        input_spec(cfg)

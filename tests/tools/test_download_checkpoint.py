@@ -58,7 +58,7 @@ def test_download_tool_explains_a_name_without_weights(monkeypatch) -> None:
     message = run_download_tool(monkeypatch, 'stgcn_80e_ntu60_xsub_keypoint_3d')
     assert message.startswith("error: model 'stgcn_80e_ntu60_xsub_keypoint_3d' has no released "
                               'checkpoint (no Weights: in ')
-    assert 'no model in the index has released weights yet' in message
+    assert 'close names with weights: slowonly_r50_u48_240e_ntu60_xsub_keypoint' in message
     message = run_download_tool(monkeypatch, 'stgcn_80e_ntu60_xsub_keypont_3d')
     assert 'close names: stgcn_80e_ntu60_xsub_keypoint_3d' in message
 

@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 from tqdm import tqdm
 
-from mmskel.datasets.io import dump_annotations
+from mmskel.datasets.io import NORMALISED_LIMIT, dump_annotations, looks_normalised
 from mmskel.structures.layouts import LAYOUTS, Layout, get_layout
 from mmskel.utils import atomic_open
 from mmskel.utils.package_files import package_path
@@ -191,9 +191,10 @@ def convert_custom(root: Union[str, Path], out: Union[str, Path],
     """Convert a folder of keypoint files into an annotation pickle and ``<out>.config.py``.
 
     Bad files (unreadable, wrong shape, a joint count that is not the layout's, NaN, no label,
-    an id seen twice, channels or scores unlike most samples) are skipped, counted and named;
-    they never stop the conversion. If no file converts, a ValueError names the first failures.
-    The summary also goes to ``<out>.log.json``.
+    an id seen twice, channels or scores unlike most samples, normalised 2D coordinates with
+    ``img_shape``) are skipped, counted and named; they never stop the conversion. If no file
+    converts, a ValueError names the first failures. The summary also goes to
+    ``<out>.log.json``.
 
     Args:
         root (str | Path): Folder of sample files (searched recursively).
@@ -241,6 +242,11 @@ def convert_custom(root: Union[str, Path], out: Union[str, Path],
             if path.stem in seen:
                 raise SkipSample('duplicate id', f'another file is already sample {path.stem}')
             sample = load_keypoint_file(path, layout_obj)
+            if (img_shape is not None and sample['keypoint'].shape[-1] == 2
+                    and looks_normalised(sample['keypoint'], img_shape)):
+                raise SkipSample('normalised coordinates', f'every non-zero x, y lies in '
+                                 f'[-{NORMALISED_LIMIT}, {NORMALISED_LIMIT}], but --img-shape '
+                                 'asks for pixels (leave it out for normalised coordinates)')
         except SkipSample as e:
             skipped.setdefault(e.reason, []).append(name)
             if e.detail:

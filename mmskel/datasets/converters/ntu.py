@@ -20,6 +20,11 @@ spans that share one frame overlap (upstream lets the later body overwrite that 
 ``denoise=False`` is 2s-AGCN's ``ntu_gendata.py`` selection instead: the first four bodies
 listed in each frame fill four slots, and the two slots with the largest energy (sum over x, y,
 z of the standard deviation over non-zero frames) are kept, as [2, T, 25, 3] over all frames.
+
+``coords='color'`` selects the same bodies and frames (both rules look at ``x y z``) but writes
+the joints' ``colorX colorY`` pixels in the 1920x1080 colour frame, with ``img_shape``, as the
+2D pickles that PoseC3D reads; ``keypoint_score`` is the Kinect tracking state as
+``TRACKING_SCORE`` maps it.
 """
 import os.path as osp
 import time
@@ -29,9 +34,10 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from mmskel.datasets.converters.ntu_parse import (NUM_JOINTS, SkeletonSequence, SkipSample,
-                                                  parse_name, read_skeleton)
+from mmskel.datasets.converters.ntu_parse import (COLOR_SHAPE, NUM_JOINTS, Body, SkeletonSequence,
+                                                  SkipSample, parse_name, read_skeleton)
 from mmskel.datasets.io import dump_annotations
+from .ntu_normalize import align_sequence, center_sequence
 from .parallel import map_files
 from .report import head_lines, tail_lines, write_log
 
@@ -40,7 +46,10 @@ NOISE_LENGTH = 11
 NOISE_SPREAD_WIDTH = 0.8
 NOISE_SPREAD_RATIO = 0.69754
 MAX_BODY_SLOTS = 4  # 2s-AGCN's max_body_kinect
-SPINE_BASE, SPINE_MID, HIP_LEFT, HIP_RIGHT = 0, 1, 12, 16
+# keypoint_score of a joint by its trackingState: an inferred joint (occluded, placed by the
+# Kinect's body model) is drawn at half strength, a joint not tracked not at all
+TRACKING_SCORE = {2: 1.0, 1: 0.5, 0: 0.0}
+COORDS = ('xyz', 'color')
 XSUB_TRAIN_60 = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38)
 XSUB_TRAIN_120 = XSUB_TRAIN_60 + (45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74,
                                   78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93, 94, 95, 97,
@@ -79,21 +88,32 @@ def split_names(dataset: str, meta: Dict[str, int]) -> List[str]:
     return names
 
 
+def _points(body: Body, coords: str) -> np.ndarray:
+    """float32 [n, 25, C] placed per frame: ``x y z``, then for ``'color'`` also
+    ``colorX colorY trackingState`` (C = 6), so the selection rules can read ``x y z``."""
+    if coords == 'xyz':
+        return body.joints
+    return np.concatenate([body.joints, body.color, body.tracking[..., None]], axis=-1)
+
+
 def _motion(joints: np.ndarray) -> float:
     """Summed variance of x, y, z over all points of ``joints`` [n, V, 3]."""
     return float(np.var(joints.reshape(-1, 3), axis=0).sum())
 
 
-def denoise_bodies(seq: SkeletonSequence, dropped: Counter) -> np.ndarray:
+def denoise_bodies(seq: SkeletonSequence, dropped: Counter, coords: str = 'xyz') -> np.ndarray:
     """CTR-GCN/SGN denoising (see the module docstring) into up to two actor tracks.
 
     Args:
         seq (SkeletonSequence): A parsed file.
         dropped (Counter): Dropped bodies by reason (``length``, ``spread``, ``overlap``) and
             removed all-zero frames (``empty frames``) are added here.
+        coords (str): ``'xyz'``, or ``'color'`` for ``x y z colorX colorY trackingState``.
+            Defaults to ``'xyz'``.
 
     Returns:
-        np.ndarray: float32 [M, T', 25, 3], M in {1, 2}, T' the frames with an actor.
+        np.ndarray: float32 [M, T', 25, C] (C = 3, or 6 for ``'color'``), M in {1, 2}, T' the
+        frames where an actor's ``x y z`` are non-zero.
 
     Raises:
         SkipSample: ``'no body left'`` when denoising removes every body.
@@ -121,120 +141,60 @@ def denoise_bodies(seq: SkeletonSequence, dropped: Counter) -> np.ndarray:
         raise SkipSample('no body left', f'{seq.name}: all {len(seq.bodies)} bodies were '
                          f'tracked {NOISE_LENGTH} frames or fewer')
     bodies.sort(key=lambda b: motion[id(b)], reverse=True)
-    tracks = np.zeros((2, seq.num_frames, NUM_JOINTS, 3), dtype=np.float32)
+    channels = 3 if coords == 'xyz' else 6
+    tracks = np.zeros((2, seq.num_frames, NUM_JOINTS, channels), dtype=np.float32)
     spans: List[Optional[Tuple[int, int]]] = [None, None]
     for body in bodies:
         start, end = int(body.frames[0]), int(body.frames[-1])
         for actor, span in enumerate(spans):
             if span is None or end < span[0] or start > span[1]:
-                tracks[actor, body.frames] = body.joints
+                tracks[actor, body.frames] = _points(body, coords)
                 spans[actor] = (start, end) if span is None else (min(start, span[0]),
                                                                   max(end, span[1]))
                 break
         else:
             dropped['overlap'] += 1
     tracks = tracks[:1] if spans[1] is None else tracks
-    present = tracks.any(axis=(0, 2, 3))
+    present = tracks[..., :3].any(axis=(0, 2, 3))
     dropped['empty frames'] += int((~present).sum())
     return tracks[:, present]
 
 
-def select_top_energy(seq: SkeletonSequence, dropped: Counter, num_persons: int = 2) -> np.ndarray:
+def select_top_energy(seq: SkeletonSequence, dropped: Counter, num_persons: int = 2,
+                      coords: str = 'xyz') -> np.ndarray:
     """2s-AGCN selection: keep the ``num_persons`` body slots of largest energy.
 
     Args:
         seq (SkeletonSequence): A parsed file.
         dropped (Counter): Non-empty slots left out are added under ``'low energy'``.
         num_persons (int): Slots kept. Defaults to 2.
+        coords (str): As :func:`denoise_bodies`. Defaults to ``'xyz'``.
 
     Returns:
-        np.ndarray: float32 [num_persons, T, 25, 3] over all ``seq.num_frames`` frames.
+        np.ndarray: float32 [num_persons, T, 25, C] over all ``seq.num_frames`` frames.
     """
-    slots = np.zeros((MAX_BODY_SLOTS, seq.num_frames, NUM_JOINTS, 3), dtype=np.float32)
+    channels = 3 if coords == 'xyz' else 6
+    slots = np.zeros((MAX_BODY_SLOTS, seq.num_frames, NUM_JOINTS, channels), dtype=np.float32)
+    points = [_points(body, coords) for body in seq.bodies]
     seen = [0] * len(seq.bodies)  # how many of each body's frames were read so far
     for frame, listed in enumerate(seq.slots):
         for slot, index in enumerate(listed):
             if slot < MAX_BODY_SLOTS:
-                slots[slot, frame] = seq.bodies[index].joints[seen[index]]
+                slots[slot, frame] = points[index][seen[index]]
             seen[index] += 1
     energy = np.zeros(MAX_BODY_SLOTS)
     for slot, data in enumerate(slots):
-        data = data[data.any(axis=(1, 2))]
+        data = data[..., :3][data[..., :3].any(axis=(1, 2))]
         if len(data):
             energy[slot] = data.reshape(-1, 3).std(axis=0).sum()
     order = np.argsort(-energy, kind='stable')
-    dropped['low energy'] += int(slots[order[num_persons:]].any(axis=(1, 2, 3)).sum())
+    dropped['low energy'] += int(slots[order[num_persons:], ..., :3].any(axis=(1, 2, 3)).sum())
     return slots[order[:num_persons]]
 
 
-def _origin(keypoint: np.ndarray) -> Tuple[int, np.ndarray]:
-    """First frame where actor 1 is non-zero, and its spine-mid."""
-    frame = int(np.argmax(keypoint[0].any(axis=(1, 2))))
-    return frame, keypoint[0, frame, SPINE_MID].copy()
-
-
-def center_sequence(keypoint: np.ndarray) -> np.ndarray:
-    """Subtract actor 1's spine-mid in its first non-zero frame from every non-zero frame.
-
-    As upstream ``seq_transformation.py`` (``seq_translation``): all-zero (missing) frames of
-    an actor stay zero.
-
-    Args:
-        keypoint (np.ndarray): float32 [M, T, 25, 3].
-
-    Returns:
-        np.ndarray: The centred copy, same shape.
-    """
-    _, origin = _origin(keypoint)
-    present = keypoint.any(axis=(2, 3), keepdims=True)
-    return np.where(present, keypoint - origin, 0).astype(np.float32)
-
-
-def align_sequence(keypoint: np.ndarray) -> np.ndarray:
-    """MSA-GCN's alignment: turn each actor into its own body frame.
-
-    The authors' ``data/ntu/seq_transformation.py`` ends with ``create_aligned_dataset`` (the
-    alignment of the InfoGCN code base): for each actor, from one frame, the spine (spine-base ->
-    spine-mid) becomes +z, the hip line (right hip -> left hip, made orthogonal to the spine)
-    becomes +x and their cross product y; every frame of that actor is rotated by this basis
-    (about the origin, so centre first). Upstream takes frame 0 and leaves an actor absent from
-    frame 0 all zero; here each actor's first present frame is used, so no actor is lost. An
-    actor whose spine or hips are degenerate in that frame is left unrotated. Missing frames
-    stay zero.
-
-    Args:
-        keypoint (np.ndarray): float32 [M, T, 25, 3].
-
-    Returns:
-        np.ndarray: The rotated copy, same shape.
-    """
-    aligned = np.zeros_like(keypoint)
-    for m, person in enumerate(keypoint):
-        present = person.any(axis=(1, 2))
-        if not present.any():
-            continue
-        basis = _body_basis(person[int(np.argmax(present))].astype(np.float64))
-        rotated = person if basis is None else person @ basis
-        aligned[m] = np.where(present[:, None, None], rotated, 0)
-    return aligned
-
-
-def _body_basis(joints: np.ndarray) -> Optional[np.ndarray]:
-    """Orthonormal columns [hips, y, spine] of one frame [25, 3]; None when degenerate."""
-    spine = joints[SPINE_MID] - joints[SPINE_BASE]
-    hips = joints[HIP_LEFT] - joints[HIP_RIGHT]
-    if np.linalg.norm(spine) < 1e-8:
-        return None
-    spine = spine / np.linalg.norm(spine)
-    hips = hips - (hips @ spine) * spine
-    if np.linalg.norm(hips) < 1e-8:
-        return None
-    hips = hips / np.linalg.norm(hips)
-    return np.stack([hips, np.cross(hips, spine), spine], axis=1)
-
-
 def load_ntu_sample(path: Union[str, Path], denoise: bool = True, center: bool = False,
-                    align: bool = False, dropped: Optional[Counter] = None) -> dict:
+                    align: bool = False, dropped: Optional[Counter] = None,
+                    coords: str = 'xyz') -> dict:
     """Read, denoise and (optionally) normalise one ``.skeleton`` file into a sample.
 
     Args:
@@ -244,27 +204,58 @@ def load_ntu_sample(path: Union[str, Path], denoise: bool = True, center: bool =
         align (bool): :func:`align_sequence`, after centring (``center`` is implied).
             Defaults to False.
         dropped (Counter, optional): Receives dropped bodies and frames by reason.
+        coords (str): ``'xyz'`` (metres) or ``'color'`` (colour-frame pixels, 2D).
+            Defaults to ``'xyz'``.
 
     Returns:
-        dict: ``frame_dir``, 0-based ``label``, ``total_frames`` and ``keypoint`` float16
-        [M, T, 25, 3] (M <= 2).
+        dict: ``frame_dir``, 0-based ``label``, ``total_frames`` and ``keypoint``: for
+        ``'xyz'`` float16 [M, T, 25, 3] (M <= 2); for ``'color'`` float32 [M, T, 25, 2]
+        ``colorX colorY`` with ``keypoint_score`` float32 [M, T, 25] (``TRACKING_SCORE``; 0
+        where an actor is absent), ``img_shape`` = ``original_shape`` = (1080, 1920).
 
     Raises:
         SkipSample: The file cannot become a sample.
     """
     path = Path(path)
+    _check_coords(coords, center, align)
     meta = parse_name(path.stem)
     seq = read_skeleton(path)
     if not seq.bodies:
         raise SkipSample('no bodies', f'{path.name}: none of {seq.num_frames} frames has a body')
     dropped = Counter() if dropped is None else dropped
-    keypoint = denoise_bodies(seq, dropped) if denoise else select_top_energy(seq, dropped)
+    keypoint = denoise_bodies(seq, dropped, coords=coords) if denoise else \
+        select_top_energy(seq, dropped, coords=coords)
+    if coords == 'color':
+        return dict(frame_dir=path.stem, label=meta['action'] - 1,
+                    total_frames=keypoint.shape[1], keypoint=keypoint[..., 3:5].copy(),
+                    keypoint_score=_tracking_score(keypoint[..., 5], path),
+                    img_shape=COLOR_SHAPE, original_shape=COLOR_SHAPE)
     if center or align:
         keypoint = center_sequence(keypoint)
     if align:
         keypoint = align_sequence(keypoint)
     return dict(frame_dir=path.stem, label=meta['action'] - 1, total_frames=keypoint.shape[1],
                 keypoint=keypoint.astype(np.float16))
+
+
+def _check_coords(coords: str, center: bool, align: bool) -> None:
+    if coords not in COORDS:
+        raise ValueError(f'coords must be one of {COORDS}, got {coords!r}')
+    if coords == 'color' and (center or align):
+        raise ValueError('center and align move x y z in metres; they do not apply to '
+                         "coords='color' (pixels of the colour frame)")
+
+
+def _tracking_score(state: np.ndarray, path: Path) -> np.ndarray:
+    """``TRACKING_SCORE`` of each joint's state [M, T, 25] (an absent actor's are 0)."""
+    unknown = state[~np.isin(state, list(TRACKING_SCORE))]
+    if unknown.size:
+        raise SkipSample('bad tracking state', f'{path.name}: a joint has trackingState '
+                         f'{unknown[0]:g}, expected 0, 1 or 2')
+    score = np.zeros(state.shape, dtype=np.float32)
+    for value, weight in TRACKING_SCORE.items():
+        score[state == value] = weight
+    return score
 
 
 def _load_or_skip(job: Tuple[str, dict]) -> Tuple[str, Optional[dict], str, str, Counter]:
@@ -294,7 +285,7 @@ def _screen(path: Path, dataset: str, missing: set) -> Tuple[str, str]:
 
 def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'ntu60',
                 workers: int = 1, denoise: bool = True, center: bool = False,
-                align: bool = False, progress: bool = True) -> Dict:
+                align: bool = False, progress: bool = True, coords: str = 'xyz') -> Dict:
     """Convert a folder of NTU RGB+D ``.skeleton`` files into one annotation pickle.
 
     Splits: ``xsub_train/xsub_val`` (training subjects as the NTU papers list them) and
@@ -313,6 +304,9 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
         center (bool): Centre on the first frame's spine-mid. Defaults to False.
         align (bool): Centre, then :func:`align_sequence`. Defaults to False.
         progress (bool): Show a tqdm progress bar. Defaults to True.
+        coords (str): ``'xyz'`` (3D, metres) or ``'color'`` (2D pixels of the colour frame,
+            with ``keypoint_score`` and ``img_shape``; see :func:`load_ntu_sample`).
+            Defaults to ``'xyz'``.
 
     Returns:
         dict: ``num_files``, ``num_samples``, ``split_sizes``, ``class_counts``,
@@ -328,6 +322,7 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
     start = time.perf_counter()
     if dataset not in DATASETS:
         raise ValueError(f'dataset must be one of {sorted(DATASETS)}, got {dataset!r}')
+    _check_coords(coords, center, align)
     root, out = Path(root), Path(out)
     if not root.is_dir():
         raise FileNotFoundError(f'NTU folder {root} does not exist; expected a folder of '
@@ -338,7 +333,7 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
     spec = DATASETS[dataset]
     classes = read_meta(spec['label_map'])
     missing = set(read_meta(spec['missing']))
-    options = dict(denoise=denoise, center=center, align=align)
+    options = dict(denoise=denoise, center=center, align=align, coords=coords)
     skipped: Dict[str, List[str]] = {}
     jobs = []
     for path in paths:

@@ -4,7 +4,9 @@ A file is line 1: the frame count; then per frame a body count and, per body, a 
 of 10 fields (``bodyID clipedEdges handLeftConfidence handLeftState handRightConfidence
 handRightState isResticted leanX leanY trackingState``), the joint count ``25`` and 25 joint
 lines of 12 fields (``x y z depthX depthY colorX colorY orientW orientX orientY orientZ
-trackingState``). The keypoint is ``x y z`` in metres (camera space, y up).
+trackingState``). The keypoint is ``x y z`` in metres (camera space, y up); ``colorX colorY``
+are the joint's pixel in the 1920x1080 colour frame, and a joint's ``trackingState`` is 2
+(tracked), 1 (inferred) or 0 (not tracked).
 
 Every malformed file raises :class:`SkipSample` whose message names the file and the 1-based
 line, so a converter can count it and go on.
@@ -22,6 +24,8 @@ from mmskel.structures.layouts import get_layout
 NUM_JOINTS = get_layout('nturgb+d').num_joints
 BODY_FIELDS = 10
 JOINT_FIELDS = 12
+KEPT_FIELDS = (0, 1, 2, 5, 6, 11)  # x y z colorX colorY trackingState
+COLOR_SHAPE = (1080, 1920)  # (height, width) of the Kinect v2 colour frame
 NAME_PATTERN = re.compile(r'S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})')
 
 
@@ -47,11 +51,15 @@ class Body:
         body_id (str): Kinect tracking id (first field of the body-info line).
         frames (np.ndarray): int64 [n], indices (in the file's frames) where it appears, rising.
         joints (np.ndarray): float32 [n, 25, 3], ``x y z`` of each of those frames.
+        color (np.ndarray): float32 [n, 25, 2], ``colorX colorY`` (pixels) of those frames.
+        tracking (np.ndarray): float32 [n, 25], each joint's ``trackingState`` (0, 1 or 2).
     """
 
     body_id: str
     frames: np.ndarray
     joints: np.ndarray
+    color: np.ndarray
+    tracking: np.ndarray
 
 
 @dataclass
@@ -116,7 +124,8 @@ def _read_joints(cursor: _Lines, starts: List[int]) -> np.ndarray:
     """Parse the 25-line joint blocks starting at 0-based line ``starts``.
 
     Returns:
-        np.ndarray: float32 [len(starts), 25, 3], the ``x y z`` of each block.
+        np.ndarray: float32 [len(starts), 25, 6], ``x y z colorX colorY trackingState`` of each
+        block.
     """
     rows = [row for start in starts for row in range(start, start + NUM_JOINTS)]
     lines = [cursor.lines[row] for row in rows]
@@ -131,7 +140,7 @@ def _read_joints(cursor: _Lines, starts: List[int]) -> np.ndarray:
     except ValueError:
         values = np.zeros(0)
     if values.size == len(lines) * JOINT_FIELDS and np.isfinite(values).all():
-        return values.reshape(-1, NUM_JOINTS, JOINT_FIELDS)[..., :3].astype(np.float32)
+        return values.reshape(-1, NUM_JOINTS, JOINT_FIELDS)[..., KEPT_FIELDS].astype(np.float32)
     for row, line in zip(rows, lines):
         for column, token in enumerate(line.split()):
             if not _is_float(token) or not np.isfinite(float(token)):
@@ -211,6 +220,6 @@ def read_skeleton(path: Union[str, Path]) -> SkeletonSequence:
         raise cursor.fail('trailing data', f'{len(rest)} non-blank lines after the last of '
                           f'{num_frames} frames', rest[0] + 1)
     joints = _read_joints(cursor, starts)
-    bodies = [Body(body_id, np.asarray(f, dtype=np.int64), joints[b])
-              for (body_id, f, b) in zip(ids, frames, blocks)]
+    bodies = [Body(body_id, np.asarray(f, dtype=np.int64), joints[b, ..., :3], joints[b, ..., 3:5],
+                   joints[b, ..., 5]) for (body_id, f, b) in zip(ids, frames, blocks)]
     return SkeletonSequence(path.stem, num_frames, bodies, slots)

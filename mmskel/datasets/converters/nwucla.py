@@ -3,6 +3,11 @@
 Each input file ``aAA_sSS_eEE_vVV.json`` (action, subject, repetition, view) holds
 ``{"file_name": str, "skeletons": [T][20][3], "label": int}`` with a 1-based label over the
 10 classes. The standard cross-view protocol trains on views 1 and 2 and validates on view 3.
+
+``pixels=True`` writes 2D data instead, for PoseC3D and 2D GCNs: the joints (Kinect v1 camera
+space, metres) projected by :func:`~.projection.project_pinhole` into a 1920x1080 frame with a
+focal length of 1000 px. The json holds no camera calibration, so this is a synthetic view from
+the depth camera's position, not the pixels of the RGB videos.
 """
 import json
 import os.path as osp
@@ -17,6 +22,7 @@ import numpy as np
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import get_layout
 from .parallel import map_files
+from .projection import IMG_SHAPE, project_pinhole
 from .report import head_lines, tail_lines, write_log
 
 NWUCLA_CLASSES = ('pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around',
@@ -34,16 +40,20 @@ class SkipSample(Exception):
         self.reason = reason
 
 
-def load_nwucla_json(path: Union[str, Path], num_joints: int = NUM_JOINTS) -> Tuple[dict, int]:
+def load_nwucla_json(path: Union[str, Path], num_joints: int = NUM_JOINTS,
+                     pixels: bool = False) -> Tuple[dict, int]:
     """Read one NW-UCLA json into a sample.
 
     Args:
         path (str | Path): ``aAA_sSS_eEE_vVV.json``.
         num_joints (int): Joints expected per frame. Defaults to 20.
+        pixels (bool): Project to 2D pixels (see the module docstring). Defaults to False.
 
     Returns:
-        tuple[dict, int]: The sample (``keypoint`` float32 [1, T, V, 3], 0-based ``label``)
-        and its camera view.
+        tuple[dict, int]: The sample (``keypoint`` float32 [1, T, V, 3], 0-based ``label``;
+        with ``pixels``, ``keypoint`` float32 [1, T, V, 2] in pixels, ``keypoint_score``
+        [1, T, V] 1 where the joint has a depth z > 0, else 0 with the joint at (0, 0), and
+        ``img_shape`` = ``original_shape`` = (1080, 1920)) and its camera view.
 
     Raises:
         SkipSample: The file is not a usable sample; ``reason`` says why.
@@ -83,20 +93,25 @@ def load_nwucla_json(path: Union[str, Path], num_joints: int = NUM_JOINTS) -> Tu
         raise SkipSample('non-finite values')
     sample = dict(frame_dir=path.stem, label=label - 1, total_frames=len(keypoint),
                   keypoint=keypoint[None])
+    if pixels:
+        sample.update(keypoint=project_pinhole(keypoint[None]),
+                      keypoint_score=(keypoint[None, ..., 2] > 0).astype(np.float32),
+                      img_shape=IMG_SHAPE, original_shape=IMG_SHAPE)
     return sample, view
 
 
-def _load_or_skip(path: str) -> Tuple[str, Optional[dict], int, str]:
+def _load_or_skip(job: Tuple[str, bool]) -> Tuple[str, Optional[dict], int, str]:
     """Worker: (file name, sample or None, view, skip reason or '')."""
+    path, pixels = job
     try:
-        sample, view = load_nwucla_json(path)
+        sample, view = load_nwucla_json(path, pixels=pixels)
         return osp.basename(path), sample, view, ''
     except SkipSample as e:
         return osp.basename(path), None, 0, e.reason
 
 
 def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int = 1,
-                   progress: bool = True) -> Dict:
+                   progress: bool = True, pixels: bool = False) -> Dict:
     """Convert a folder of NW-UCLA json files into one annotation pickle.
 
     Bad files (unreadable json, no ``skeletons``, wrong joint count, empty sequence, a name not
@@ -108,10 +123,13 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
         out (str | Path): Output ``.pkl`` path.
         workers (int): Processes reading files. Defaults to 1.
         progress (bool): Show a tqdm progress bar. Defaults to True.
+        pixels (bool): Write 2D pixels of a pinhole projection (see the module docstring)
+            instead of 3D metres. Defaults to False.
 
     Returns:
         dict: ``num_files``, ``num_samples``, ``split_sizes``, ``class_counts``,
-        ``num_skipped`` (reason -> count), ``skipped`` (reason -> file names), ``seconds``.
+        ``num_skipped`` (reason -> count), ``skipped`` (reason -> file names), ``pixels``,
+        ``seconds``.
 
     Example:
         >>> summary = convert_nwucla('../shared/data/NW-UCLA/all_sqe', 'data/nwucla/a.pkl')
@@ -126,7 +144,8 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
     paths = sorted(str(p) for p in root.glob('*.json'))
     if not paths:
         raise FileNotFoundError(f'no *.json files in {root}')
-    results = map_files(_load_or_skip, paths, workers, 'NW-UCLA', progress, chunksize=32)
+    results = map_files(_load_or_skip, [(path, pixels) for path in paths], workers, 'NW-UCLA',
+                        progress, chunksize=32)
 
     annotations: List[dict] = []
     split: Dict[str, List[str]] = {name: [] for name in SPLIT_VIEWS}
@@ -145,7 +164,7 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
         split_sizes={name: len(ids) for name, ids in split.items()},
         class_counts={NWUCLA_CLASSES[k]: counts[k] for k in range(len(NWUCLA_CLASSES))},
         num_skipped={reason: len(names) for reason, names in skipped.items()},
-        skipped=skipped, seconds=round(time.perf_counter() - start, 3))
+        skipped=skipped, pixels=pixels, seconds=round(time.perf_counter() - start, 3))
     write_log(summary)
     return summary
 

@@ -13,6 +13,7 @@ from typing import Sequence, Tuple, Union
 import numpy as np
 from mmcv.transforms import BaseTransform
 
+from mmskel.datasets.io import NORMALISED_LIMIT, looks_normalised
 from mmskel.registry import TRANSFORMS
 
 
@@ -28,8 +29,8 @@ def image_shape(results: dict, name: str) -> Tuple[int, int]:
 def pixel_keypoints(results: dict, name: str) -> np.ndarray:
     """``keypoint`` [M, T, V, C >= 2], checked to be in pixels of ``img_shape``.
 
-    Coordinates that all lie in [-1, 1] (absent joints, at 0, left out) on a frame larger than
-    a few pixels are normalised ones: heatmaps drawn from them would be a dot in one corner.
+    Coordinates that all lie within 1.5 of 0 (absent joints, at 0, left out) on a frame larger
+    than a few pixels are normalised ones (:func:`~mmskel.datasets.io.looks_normalised`).
     """
     if 'keypoint' not in results:
         raise KeyError(f'{name} needs "keypoint" [M, T, V, C] in pixels')
@@ -38,10 +39,10 @@ def pixel_keypoints(results: dict, name: str) -> np.ndarray:
         raise ValueError(f'{name}: "keypoint" must be [M, T, V, C] with x, y first, got shape '
                          f'{keypoint.shape}')
     height, width = image_shape(results, name)
-    present = keypoint[..., :2][keypoint[..., :2] != 0]
-    if present.size and max(height, width) > 4 and np.abs(present).max() <= 1:
+    if looks_normalised(keypoint, (height, width)):
         raise ValueError(f'{name}: "keypoint" looks normalised (every non-zero coordinate lies '
-                         f'in [-1, 1]) but img_shape {(height, width)} asks for pixels; give '
+                         f'in [-{NORMALISED_LIMIT}, {NORMALISED_LIMIT}]) but img_shape '
+                         f'{(height, width)} asks for pixels; give '
                          'pixel coordinates (no PreNormalize2D before the heatmap transforms)')
     return keypoint
 

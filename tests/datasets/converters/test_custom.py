@@ -81,6 +81,21 @@ def test_joint_count_must_match_layout(tmp_path):
         convert_custom(root, tmp_path / 'm.pkl', 'nturgb+d', progress=False)
 
 
+def test_normalised_coordinates_with_img_shape_are_skipped(tmp_path):
+    root = tmp_path / 'root'
+    (root / 'wave').mkdir(parents=True)
+    np.save(root / 'wave' / 'pixels.npy', _pose(0, (4, 17, 2)))
+    np.save(root / 'wave' / 'unit.npy', _pose(1, (4, 17, 2)) / 100)  # in [0, 1]
+    summary = convert_custom(root, tmp_path / 'p.pkl', 'coco', img_shape=(100, 100),
+                             progress=False)
+    assert summary['num_samples'] == 1
+    assert summary['skipped'] == {'normalised coordinates': ['wave/unit.npy']}
+    assert summary['details']['wave/unit.npy'].startswith(
+        'every non-zero x, y lies in [-1.5, 1.5], but --img-shape asks for pixels')
+    summary = convert_custom(root, tmp_path / 'n.pkl', 'coco', progress=False)
+    assert summary['num_samples'] == 2  # without img_shape, normalised data is welcome
+
+
 def test_label_csv_and_custom_layout_json(tmp_path):
     root = tmp_path / 'root'
     root.mkdir()

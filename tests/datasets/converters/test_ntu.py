@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 from conftest import REPO, shared_path
 
-from mmskel.datasets.converters.ntu import (align_sequence, center_sequence, convert_ntu,
-                                            format_summary, load_ntu_sample, read_meta)
+from mmskel.datasets.converters.ntu import (TRACKING_SCORE, convert_ntu, format_summary,
+                                            load_ntu_sample, read_meta)
+from mmskel.datasets.converters.ntu_normalize import align_sequence, center_sequence
 from mmskel.datasets.converters.ntu_parse import SkipSample, read_skeleton
 from mmskel.datasets.io import load_annotations
+from mmskel.datasets.transforms import GeneratePoseTarget
 
 REAL = {'S001C001P001R001A011': 82, 'S001C003P008R002A058': 70, 'S002C001P003R001A003': 100,
         'S003C001P015R001A034': 71, 'S004C002P003R001A017': 124}
@@ -23,7 +25,7 @@ def _real_root() -> Path:
 
 
 def _text_bodies(path: Path) -> Dict[str, List[Tuple[int, np.ndarray]]]:
-    """Body id -> [(frame, float32 [25, 3])], read plainly from the text for comparison."""
+    """Body id -> [(frame, float32 [25, 12])], read plainly from the text for comparison."""
     lines = path.read_text().split('\n')
     bodies: Dict[str, list] = {}
     i = 1
@@ -31,7 +33,7 @@ def _text_bodies(path: Path) -> Dict[str, List[Tuple[int, np.ndarray]]]:
         count, i = int(lines[i]), i + 1
         for _ in range(count):
             body_id, i = lines[i].split()[0], i + 2
-            rows = [[np.float32(v) for v in lines[i + j].split()[:3]] for j in range(25)]
+            rows = [[np.float32(v) for v in lines[i + j].split()] for j in range(25)]
             bodies.setdefault(body_id, []).append((frame, np.array(rows, dtype=np.float32)))
             i += 25
     return bodies
@@ -68,12 +70,17 @@ def test_parser_matches_file_text():
         for body in seq.bodies:
             rows = expected[body.body_id]
             assert body.frames.tolist() == [f for f, _ in rows]
-            np.testing.assert_array_equal(body.joints, np.stack([j for _, j in rows]))
+            fields = np.stack([j for _, j in rows])
+            np.testing.assert_array_equal(body.joints, fields[..., :3])
+            np.testing.assert_array_equal(body.color, fields[..., 5:7])
+            np.testing.assert_array_equal(body.tracking, fields[..., 11])
     a058 = read_skeleton(_real_root() / 'S001C003P008R002A058.skeleton')
     assert [(b.body_id, len(b.frames)) for b in a058.bodies] == [
         ('72057594037944738', 70), ('72057594037944734', 70)]
     np.testing.assert_array_equal(a058.bodies[0].joints[0, 0], np.float32([0.7201789, 0.1647426,
                                                                            3.561895]))
+    np.testing.assert_array_equal(a058.bodies[0].color[0, 1], np.float32([1190.205, 402.5223]))
+    assert a058.bodies[0].tracking[0, 1] == 2
 
 
 def test_convert_real_samples(tmp_path):
@@ -105,6 +112,82 @@ def test_convert_real_samples(tmp_path):
     assert json.loads((tmp_path / 'ntu60.pkl.log.json').read_text()) == summary
     assert 'splits: xsub_train 3, xsub_val 2, xview_train 2, xview_val 3' in \
         format_summary(summary)
+
+
+@pytest.mark.parametrize('denoise', [True, False])
+def test_convert_real_samples_to_colour_pixels(tmp_path, denoise):
+    summary = convert_ntu(_real_root(), tmp_path / 'ntu60_2d.pkl', coords='color',
+                          denoise=denoise, progress=False)
+    data = load_annotations(str(tmp_path / 'ntu60_2d.pkl'))  # passes the pixel check
+    convert_ntu(_real_root(), tmp_path / 'ntu60_3d.pkl', denoise=denoise, progress=False)
+    spatial = {s['frame_dir']: s for s in load_annotations(str(tmp_path / 'ntu60_3d.pkl'))[
+        'annotations']}
+    assert summary['num_samples'] == 5 and summary['options']['coords'] == 'color'
+    for sample in data['annotations']:
+        name, frames = sample['frame_dir'], REAL[sample['frame_dir']]
+        persons = 2 if name.endswith('A058') or not denoise else 1
+        assert sample['keypoint'].shape == (persons, frames, 25, 2)
+        assert sample['keypoint'].dtype == sample['keypoint_score'].dtype == np.float32
+        assert sample['keypoint_score'].shape == (persons, frames, 25)
+        assert sample['img_shape'] == sample['original_shape'] == (1080, 1920)
+        assert sample['total_frames'] == frames and sample['label'] == int(name[-3:]) - 1
+        # the same bodies as the 3D conversion: every joint's pixel is the colorX, colorY (and
+        # its score the tracking state) of the file line whose x y z the 3D pickle holds
+        bodies = _text_bodies(_real_root() / f'{name}.skeleton')
+        xyz = spatial[name]['keypoint']
+        for m, t, v in [(0, 0, 0), (0, frames - 1, 11), (persons - 1, frames // 2, 23)]:
+            if not xyz[m, t].any():  # no-denoise keeps an empty second slot for one person
+                assert not sample['keypoint'][m, t].any() and not sample['keypoint_score'][
+                    m, t].any()
+                continue
+            line = [j[v] for rows in bodies.values() for f, j in rows
+                    if f == t and np.array_equal(j[v, :3].astype(np.float16), xyz[m, t, v])]
+            assert len(line) == 1
+            np.testing.assert_array_equal(sample['keypoint'][m, t, v], line[0][5:7])
+            assert sample['keypoint_score'][m, t, v] == TRACKING_SCORE[int(line[0][11])]
+    a011 = next(s for s in data['annotations'] if s['frame_dir'] == 'S001C001P001R001A011')
+    _, joints = _text_bodies(_real_root() / 'S001C001P001R001A011.skeleton').popitem()[1][40]
+    np.testing.assert_array_equal(a011['keypoint'][0, 40], joints[:, 5:7])
+
+
+def test_colour_pixels_draw_nturgbd_heatmaps():
+    sample = load_ntu_sample(_real_root() / 'S001C001P001R001A011.skeleton', coords='color')
+    frame = dict(sample, keypoint=sample['keypoint'][:, 10:11],
+                 keypoint_score=sample['keypoint_score'][:, 10:11])
+    out = GeneratePoseTarget(with_limb=True, double=True, layout='nturgb+d', scaling=0.05,
+                             sigma=1.0)(frame)
+    # 25 joints then the 24 limbs of the layout's graph, on a 54 x 96 canvas; plus the flip
+    assert out['imgs'].shape == (2, 25 + 24, 54, 96)
+    head = frame['keypoint'][0, 0, 3] * 0.05  # joint 4 (head)
+    peak = np.unravel_index(np.argmax(out['imgs'][0, 3]), (54, 96))
+    assert peak == (round(head[1]), round(head[0]))
+    # the flipped copy: the left hand's channel holds the right hand, mirrored (x -> W - 1 - x)
+    left, right = 7, 11  # hand_left, hand_right (0-based)
+    mirrored = np.unravel_index(np.argmax(out['imgs'][1, left]), (54, 96))
+    assert mirrored == np.unravel_index(np.argmax(out['imgs'][0, right, :, ::-1]), (54, 96))
+
+
+def test_tracking_state_scores_and_colour_options(tmp_path):
+    path = _write(tmp_path / 'S001C001P001R001A001.skeleton', 3, {'1': _span(0, 3)})
+    lines = path.read_text().splitlines()
+    lines[4] = lines[4][:-1] + '1'  # frame 1, joint 1: inferred
+    lines[5] = lines[5][:-1] + '0'  # frame 1, joint 2: not tracked
+    path.write_text('\r\n'.join(lines))
+    sample = load_ntu_sample(path, coords='color')
+    assert sample['keypoint_score'][0, 0, :3].tolist() == [0.5, 0.0, 1.0]
+    assert (sample['keypoint_score'][0, 1:] == 1).all()
+    np.testing.assert_array_equal(sample['keypoint'][0, 0, 0], [3, 4])  # _write's colorX, Y
+    lines[6] = lines[6][:-1] + '7'
+    path.write_text('\r\n'.join(lines))
+    summary = convert_ntu(tmp_path, tmp_path / 'x.pkl', coords='color', progress=False)
+    assert summary['skipped'] == {'bad tracking state': [
+        'S001C001P001R001A001.skeleton: a joint has trackingState 7, expected 0, 1 or 2']}
+    with pytest.raises(ValueError, match="do not apply to coords='color'"):
+        load_ntu_sample(path, coords='color', center=True)
+    with pytest.raises(ValueError, match="do not apply to coords='color'"):
+        convert_ntu(tmp_path, tmp_path / 'x.pkl', coords='color', align=True, progress=False)
+    with pytest.raises(ValueError, match="coords must be one of"):
+        convert_ntu(tmp_path, tmp_path / 'x.pkl', coords='depth', progress=False)
 
 
 def test_convert_ntu120_cross_setup_with_workers(tmp_path):
@@ -283,17 +366,23 @@ def test_missing_lists_are_packaged():
 
 
 @pytest.mark.integration
-def test_cli(tmp_path):
-    root = _real_root()
+@pytest.mark.parametrize('options, note', [
+    (['--no-denoise', '--center'], 'denoise=False, center=True, align=False, coords=xyz'),
+    (['--coords', 'color'], 'denoise=True, center=False, align=False, coords=color')])
+def test_cli(tmp_path, options, note):
     result = subprocess.run(
-        [sys.executable, 'tools/data/ntu/convert_ntu.py', '--root', str(root), '--out',
-         str(tmp_path / 'ntu60.pkl'), '--no-denoise', '--center'],
+        [sys.executable, 'tools/data/ntu/convert_ntu.py', '--root', str(_real_root()), '--out',
+         str(tmp_path / 'ntu60.pkl'), *options],
         cwd=REPO, capture_output=True, text=True, timeout=60,
         env={'PYTHONPATH': str(REPO), 'PATH': '/usr/bin:/bin'})
     assert result.returncode == 0, result.stderr
-    assert 'denoise=False, center=True, align=False' in result.stdout
+    assert note in result.stdout
     data = load_annotations(str(tmp_path / 'ntu60.pkl'))
-    assert all(s['keypoint'].shape[0] == 2 for s in data['annotations'])
+    if '--no-denoise' in options:
+        assert all(s['keypoint'].shape[0] == 2 for s in data['annotations'])
+    else:
+        assert all(s['img_shape'] == (1080, 1920) and s['keypoint'].shape[-1] == 2
+                   for s in data['annotations'])
 
 
 def test_bad_arguments_raise(tmp_path):

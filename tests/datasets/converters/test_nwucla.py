@@ -102,3 +102,29 @@ def test_convert_full_cross_view_split(tmp_path):
     frames = [s['total_frames'] for s in data['annotations']]
     assert min(frames) == 1 and max(frames) == 201
     assert sorted({s['label'] for s in data['annotations']}) == list(range(10))
+
+
+def test_pixels_are_the_pinhole_projection(tmp_path):
+    root = tmp_path / 'all_sqe'
+    root.mkdir()
+    names = ('a04_s01_e01_v01', 'a01_s01_e00_v03')  # the first has absent joints (z = 0)
+    for name in names:
+        shutil.copy(_real_root() / f'{name}.json', root)
+    summary = convert_nwucla(root, tmp_path / 'ucla_2d.pkl', pixels=True, progress=False)
+    data = load_annotations(str(tmp_path / 'ucla_2d.pkl'))  # passes the pixel check
+    assert summary['num_samples'] == 2 and summary['pixels'] is True
+    samples = {s['frame_dir']: s for s in data['annotations']}
+    for name in names:
+        joints = np.asarray(json.loads((root / f'{name}.json').read_text())['skeletons'],
+                            dtype=np.float64)
+        sample = samples[name]
+        assert sample['keypoint'].shape == (1, len(joints), 20, 2)
+        assert sample['keypoint'].dtype == sample['keypoint_score'].dtype == np.float32
+        assert sample['img_shape'] == sample['original_shape'] == (1080, 1920)
+        x, y, z = joints[10, 7]  # frame 10, joint 8 (left hand), by hand
+        np.testing.assert_allclose(sample['keypoint'][0, 10, 7],
+                                   [960 + 1000 * x / z, 540 - 1000 * y / z], rtol=1e-6)
+        np.testing.assert_array_equal(sample['keypoint_score'][0], joints[..., 2] > 0)
+    absent = samples['a04_s01_e01_v01']
+    assert (absent['keypoint'][0, 34, 0] == 0).all() and absent['keypoint_score'][0, 34, 0] == 0
+    assert absent['keypoint_score'][0, 33].all()

@@ -3,6 +3,8 @@
 Example:
     python tools/data/ntu/convert_ntu.py --root data/nturgbd_raw --out data/ntu60_3danno.pkl \
         --dataset ntu60 --workers 8
+    python tools/data/ntu/convert_ntu.py --root data/nturgbd_raw --out data/ntu60_2danno.pkl \
+        --coords color
 """
 import argparse
 
@@ -25,13 +27,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--align', action='store_true',
                         help="MSA-GCN's alignment: centre, then turn each actor into its "
                         'body frame (spine +z, hips +x)')
+    parser.add_argument('--coords', choices=('xyz', 'color'), default='xyz',
+                        help='xyz: 3D joints in metres; color: 2D pixels of the 1920x1080 colour '
+                        'frame (colorX, colorY) with keypoint_score from the tracking state and '
+                        'img_shape, for PoseC3D and 2D GCNs')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
     summary = convert_ntu(args.root, args.out, dataset=args.dataset, workers=args.workers,
-                          denoise=not args.no_denoise, center=args.center, align=args.align)
+                          denoise=not args.no_denoise, center=args.center, align=args.align,
+                          coords=args.coords)
     print(format_summary(summary))
 
 
