@@ -63,8 +63,8 @@ def step_rate(cfg: Config, batch: int, warmup: int, repeats: int) -> float:
     inputs = torch.randn((batch, 1) + spec.shape)
     labels = [ActionDataSample().set_gt_label(i % cfg.model.cls_head.num_classes)
               for i in range(batch)]
-    seconds, _ = time_settings(model, ['fp32'], torch.device('cpu'), inputs, labels, warmup,
-                               repeats)['fp32']
+    seconds = time_settings(model, ['fp32'], torch.device('cpu'), inputs, labels, warmup,
+                            repeats)['fp32'][0]
     return batch / seconds
 
 

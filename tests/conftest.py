@@ -39,6 +39,12 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def table_rows(output: str) -> dict:
+    """The rows of the markdown tables a benchmark or tool prints: first cell -> other cells."""
+    table = [line.split('|')[1:-1] for line in output.splitlines() if line.startswith('| ')]
+    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in table[1:]}
+
+
 @pytest.fixture
 def nwucla_root() -> Path:
     return shared_path('NW-UCLA', 'all_sqe')
@@ -138,7 +144,7 @@ def nwucla_subset(nwucla_root, tmp_path) -> str:
 
 def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int = 20,
            lr: float = 0.05, batch_size: int = 16, before_feats: tuple = (
-               dict(type='PreNormalize3D', center_joint=1),)) -> list:
+               dict(type='PreNormalize3D', center_joint=1),), key='loss_cls') -> list:
     import numpy as np
     import torch
     from mmengine.dataset import pseudo_collate
@@ -173,7 +179,9 @@ def _train(ann_file: str, model_cfg: dict, iterations: int = 40, clip_len: int =
         losses = []
         while len(losses) < iterations:
             for data in loader:
-                losses.append(model.train_step(data, wrapper)['loss_cls'].item())
+                logged = model.train_step(data, wrapper)
+                losses.append(logged[key].item() if isinstance(key, str)
+                              else tuple(logged[k].item() for k in key))
                 if len(losses) == iterations:
                     break
     finally:
@@ -186,7 +194,9 @@ def train_losses(nwucla_subset):
     """``train_losses(model_cfg, iterations=40, clip_len=20, lr=0.05)`` -> losses per step.
 
     ``model_cfg`` is a recognizer config for the ``nw-ucla`` layout, one person, 4 classes;
-    ``before_feats`` (the steps before ``GenSkeFeat``) replaces ``PreNormalize3D``.
+    ``before_feats`` (the steps before ``GenSkeFeat``) replaces ``PreNormalize3D``; ``key`` is
+    the logged value returned (``'loss_cls'``, ``'loss'`` for the sum of all losses), or a
+    tuple of such names for a tuple of values per step.
     """
     def run(model_cfg: dict, **kwargs) -> list:
         return _train(nwucla_subset, model_cfg, **kwargs)

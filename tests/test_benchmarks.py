@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_path
+from conftest import table_rows as rows
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -17,11 +18,6 @@ def run(*args: str) -> str:
                                             'PYTHONPATH': str(REPO)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
-
-
-def rows(output: str) -> dict:
-    table = [line.split('|')[1:-1] for line in output.splitlines() if line.startswith('| ')]
-    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in table[1:]}
 
 
 def test_pipeline_benchmark_prints_rates_and_ratios():

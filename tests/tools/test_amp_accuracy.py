@@ -3,6 +3,7 @@ import json
 import sys
 
 import pytest
+from conftest import table_rows as rows
 
 from .conftest import CONFIG, REPO
 
@@ -13,11 +14,6 @@ def amp_accuracy(tools, root, *args: str) -> str:
                       '--root', root, '--seeds', '0', '--epochs', '2', '--warmup', '1', *args,
                       '--cfg-options', *options], cwd=root.parent)
     return proc.stdout
-
-
-def rows(output: str) -> dict:
-    table = [line.split('|')[1:-1] for line in output.splitlines() if line.startswith('| ')]
-    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in table[1:]}
 
 
 def scalars(run_dir) -> list:
