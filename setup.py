@@ -64,10 +64,11 @@ if __name__ == '__main__':
         license='Apache License 2.0',
         packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs', 'benchmarks')),
         include_package_data=True,
-        package_data={'mmskel': ['.mim/**/*', 'datasets/meta/*.txt']},
+        package_data={'mmskel': ['.mim/**/*', 'datasets/meta/*.txt', 'text/data/*.yaml']},
         python_requires='>=3.8',
         install_requires=requirements('runtime.txt'),
         extras_require={'tests': requirements('tests.txt'),
-                        'optional': requirements('optional.txt')},
+                        'optional': requirements('optional.txt'),
+                        'lst': requirements('lst.txt')},
         zip_safe=False,
     )

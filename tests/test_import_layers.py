@@ -1,13 +1,15 @@
-"""Imports run downward only (docs/contributing.md, DESIGN rule 8): utils <- structures <-
-datasets | models | evaluation (peers that import none of each other) <- visualization <- engine
-<- apis. The one exception is ``register_all_modules``, which imports every registering package."""
+"""Imports run downward only (docs/contributing.md, DESIGN rule 8): utils <- structures | text
+<- datasets | models | evaluation (peers that import none of each other) <- visualization <-
+engine <- apis; text (LST's texts, encoders and banks) sits beside structures because the LST
+head reads text banks. The one exception is ``register_all_modules``, which imports every
+registering package."""
 import ast
 from pathlib import Path
 from typing import Iterator, Tuple
 
 PACKAGE = Path(__file__).resolve().parents[1] / 'mmskel'
-LAYER = {'registry': 0, 'utils': 0, 'version': 0, 'structures': 1, 'datasets': 2, 'models': 2,
-         'evaluation': 2, 'text': 2, 'visualization': 3, 'engine': 4, 'apis': 5}
+LAYER = {'registry': 0, 'utils': 0, 'version': 0, 'structures': 1, 'text': 1, 'datasets': 2,
+         'models': 2, 'evaluation': 2, 'visualization': 3, 'engine': 4, 'apis': 5}
 REGISTRATION = PACKAGE / 'utils' / 'setup_env.py'
 
 

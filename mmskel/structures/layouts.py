@@ -17,10 +17,22 @@ with the torso). ``pyskl_parents`` records pyskl's bone table so that ``GenSkeFe
 bone_convention='pyskl')`` reproduces pyskl's and mmaction2's bone features exactly, which their
 checkpoints and pickles expect.
 
+Body-part groups (``parts``) are LST's head, hand, hip and foot joint sets: a part feature is
+the mean of the final features over the part's joints. For ``nturgb+d`` and ``nw-ucla`` they are
+the groups of the official code (MartinXM/GAP, ``model/ctrgcn.py``, ``Model_lst_4part`` and
+``Model_lst_4part_ucla``) exactly, which differ from anatomy: 'hip' is the trunk (spine base,
+spine middle, the neck in NTU, both hips), 'head' holds the neck (and in NTU the spine
+shoulder), 'hand' is the whole arm from the shoulder and 'foot' the whole leg from the hip, so
+the NTU neck sits in both 'head' and 'hip' and the hips in both 'hip' and 'foot'. The official bone
+model (``Model_lst_4part_bone``) uses other NTU groups (head 2, 3; hand with 20 instead of 21;
+hip 0, 1, 12, 16); mmskel uses the joint groups for every stream. The other layouts follow
+the same reading (trunk in 'hip', whole limbs in 'hand' and 'foot').
+
 A custom layout is a plain dict in a config, e.g.::
 
     dict(name='my_hand', num_joints=5, parents=[0, 0, 1, 2, 3], center=0,
-         flip_pairs=[], joint_names=['wrist', 'a', 'b', 'c', 'd'])
+         flip_pairs=[], joint_names=['wrist', 'a', 'b', 'c', 'd'],
+         parts=dict(palm=[0, 1], fingers=[2, 3, 4]))
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple, Union
@@ -43,6 +55,8 @@ class Layout:
         shoulders (tuple[str, str]): Joints (right, left) ``PreNormalize3D`` turns onto +x.
         limbs (Sequence[tuple]): Joint pairs of PoseC3D's limb heatmaps, one channel each, in
             the order upstream checkpoints expect; empty means the graph's edges.
+        parts (Sequence[tuple[str, tuple[int, ...]]]): Body-part groups as (name, joint
+            indices), e.g. LST's ``('head', (2, 3, 20))``; empty when the layout has none.
     """
 
     name: str
@@ -55,6 +69,7 @@ class Layout:
     spine: Tuple[str, ...] = ()
     shoulders: Tuple[str, ...] = ()
     limbs: Tuple[Tuple[int, int], ...] = ()
+    parts: Tuple[Tuple[str, Tuple[int, ...]], ...] = ()
     extra: Dict = field(default_factory=dict, compare=False)
 
     def joint(self, name: str) -> int:
@@ -91,6 +106,13 @@ class Layout:
         for a, b in self.limbs:
             if not (0 <= a < num and 0 <= b < num):
                 raise ValueError(f'layout {self.name!r}: limb ({a}, {b}) out of range')
+        names = [name for name, _ in self.parts]
+        if len(set(names)) != len(names):
+            raise ValueError(f'layout {self.name!r}: part names repeat: {names}')
+        for name, joints in self.parts:
+            if not joints or any(not 0 <= j < num for j in joints):
+                raise ValueError(f'layout {self.name!r}: part {name!r} must list joints in '
+                                 f'[0, {num}), got {list(joints)}')
         for role in ('spine', 'shoulders'):
             if getattr(self, role) and len(getattr(self, role)) != 2:
                 raise ValueError(f'layout {self.name!r}: {role} must name two joints')
@@ -101,6 +123,11 @@ class Layout:
     @property
     def num_joints(self) -> int:
         return len(self.parents)
+
+    @property
+    def part_groups(self) -> Dict[str, Tuple[int, ...]]:
+        """Body-part groups, name -> joint indices, in table order (empty when none)."""
+        return dict(self.parts)
 
     @property
     def inward(self) -> List[Tuple[int, int]]:
@@ -202,6 +229,16 @@ HANDMP_NAMES = ('wrist',) + tuple(f'{finger}_{part}' for finger in
 HANDMP_PARENTS = (0, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0, 13, 14, 15, 0, 17, 18, 19)
 
 
+def _parts(**groups: Sequence[int]) -> Tuple[Tuple[str, Tuple[int, ...]], ...]:
+    return tuple((name, tuple(joints)) for name, joints in groups.items())
+
+
+def _custom_parts(parts) -> Tuple[Tuple[str, Tuple[int, ...]], ...]:
+    """``parts`` of a custom layout dict: a dict or (name, joints) pairs."""
+    pairs = parts.items() if isinstance(parts, dict) else parts
+    return tuple((str(name), tuple(int(j) for j in joints)) for name, joints in pairs)
+
+
 def _with(parents: Sequence[int], changes: Dict[int, int]) -> Tuple[int, ...]:
     table = list(parents)
     for joint, parent in changes.items():
@@ -216,23 +253,32 @@ LAYOUTS: Dict[str, Layout] = {
                                (15, 19), (16, 20), (22, 24), (23, 25)]),
         pyskl_parents=_with(NTU_PARENTS, {21: 22, 23: 24}),
         body_center='spine_mid', spine=('spine_base', 'spine_mid'),
-        shoulders=('right_shoulder', 'left_shoulder')),
+        shoulders=('right_shoulder', 'left_shoulder'),
+        parts=_parts(head=(2, 3, 20), hand=(*range(4, 12), 21, 22, 23, 24),
+                     hip=(0, 1, 2, 12, 16), foot=range(12, 20))),
     'coco': Layout(
         name='coco', parents=COCO_PARENTS, center=0, joint_names=COCO_NAMES,
         flip_pairs=((1, 2), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)),
         pyskl_parents=_with(COCO_PARENTS, {11: 0, 12: 0}),
         # the 17 limbs of mmaction2's and pyskl's PoseC3D limb configs, in their channel order
         limbs=((0, 5), (0, 6), (5, 7), (7, 9), (6, 8), (8, 10), (5, 11), (11, 13), (13, 15),
-               (6, 12), (12, 14), (14, 16), (0, 1), (0, 2), (1, 3), (2, 4), (11, 12))),
+               (6, 12), (12, 14), (14, 16), (0, 1), (0, 2), (1, 3), (2, 4), (11, 12)),
+        # no spine joints: the trunk ('hip') is the two hips, which 'foot' shares as in NTU
+        parts=_parts(head=range(0, 5), hand=range(5, 11), hip=(11, 12), foot=range(11, 17))),
     'openpose': Layout(
         name='openpose', parents=OPENPOSE_PARENTS, center=1, joint_names=OPENPOSE_NAMES,
         flip_pairs=((2, 5), (3, 6), (4, 7), (8, 11), (9, 12), (10, 13), (14, 15), (16, 17)),
-        pyskl_parents=_with(OPENPOSE_PARENTS, {0: 0, 1: 0})),
+        pyskl_parents=_with(OPENPOSE_PARENTS, {0: 0, 1: 0}),
+        # as in NTU, the neck is in 'head' and 'hip', the hips in 'hip' and 'foot'
+        parts=_parts(head=(0, 1, 14, 15, 16, 17), hand=range(2, 8), hip=(1, 8, 11),
+                     foot=range(8, 14))),
     'nw-ucla': Layout(
         name='nw-ucla', parents=NWUCLA_PARENTS, center=2, joint_names=NWUCLA_NAMES,
         flip_pairs=((4, 8), (5, 9), (6, 10), (7, 11), (12, 16), (13, 17), (14, 18), (15, 19)),
         body_center='spine', spine=('hip_center', 'spine'),
-        shoulders=('right_shoulder', 'left_shoulder')),
+        shoulders=('right_shoulder', 'left_shoulder'),
+        parts=_parts(head=(2, 3), hand=range(4, 12), hip=(0, 1, 12, 16), foot=range(12, 20))),
+    # a hand alone has no head, hip or foot: no body-part groups
     'handmp': Layout(
         name='handmp', parents=HANDMP_PARENTS, center=0, joint_names=HANDMP_NAMES),
 }
@@ -244,7 +290,7 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
     Args:
         layout (str | dict | Layout): A name in :data:`LAYOUTS`, or a dict with ``parents`` and
             ``center`` (and optionally ``name``, ``joint_names``, ``flip_pairs``,
-            ``pyskl_parents``, ``limbs``).
+            ``pyskl_parents``, ``limbs``, ``parts``: a dict or (name, joints) pairs).
 
     Returns:
         Layout: The layout.
@@ -274,5 +320,6 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
                       body_center=layout.get('body_center'),
                       spine=tuple(layout.get('spine', ())),
                       shoulders=tuple(layout.get('shoulders', ())),
-                      limbs=tuple(tuple(p) for p in layout.get('limbs', ())))
+                      limbs=tuple(tuple(p) for p in layout.get('limbs', ())),
+                      parts=_custom_parts(layout.get('parts', ())))
     raise TypeError(f'layout must be a name, dict or Layout, got {type(layout).__name__}')

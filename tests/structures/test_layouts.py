@@ -165,3 +165,72 @@ def test_limbs_default_to_the_edges_and_mirror_under_the_flip():
         custom.limb_flip_index([(0, 1)])
     with pytest.raises(ValueError, match=r'limb \(0, 5\) out of range'):
         get_layout(dict(parents=[0, 0], center=0, limbs=[(0, 5)]))
+
+
+# LST's body-part groups; NTU and NW-UCLA as in MartinXM/GAP's model/ctrgcn.py (0-based)
+OFFICIAL_PARTS = {
+    'nturgb+d': dict(head=[2, 3, 20], hand=[4, 5, 6, 7, 8, 9, 10, 11, 21, 22, 23, 24],
+                     hip=[0, 1, 2, 12, 16], foot=[12, 13, 14, 15, 16, 17, 18, 19]),
+    'nw-ucla': dict(head=[2, 3], hand=[4, 5, 6, 7, 8, 9, 10, 11], hip=[0, 1, 12, 16],
+                    foot=[12, 13, 14, 15, 16, 17, 18, 19]),
+}
+
+
+@pytest.mark.parametrize('name', sorted(OFFICIAL_PARTS))
+def test_official_lst_part_groups(name):
+    groups = get_layout(name).part_groups
+    assert list(groups) == ['head', 'hand', 'hip', 'foot']
+    assert {part: list(joints) for part, joints in groups.items()} == OFFICIAL_PARTS[name]
+
+
+@pytest.mark.parametrize('name, parts', [
+    ('coco', dict(head=['nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear'],
+                  hand=['left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
+                        'left_wrist', 'right_wrist'],
+                  hip=['left_hip', 'right_hip'],
+                  foot=['left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle',
+                        'right_ankle'])),
+    ('openpose', dict(head=['nose', 'neck', 'right_eye', 'left_eye', 'right_ear', 'left_ear'],
+                      hand=['right_shoulder', 'right_elbow', 'right_wrist', 'left_shoulder',
+                            'left_elbow', 'left_wrist'],
+                      hip=['neck', 'right_hip', 'left_hip'],
+                      foot=['right_hip', 'right_knee', 'right_ankle', 'left_hip', 'left_knee',
+                            'left_ankle'])),
+])
+def test_part_groups_by_joint_name(name, parts):
+    layout = get_layout(name)
+    assert {part: sorted(layout.joint_names[j] for j in joints)
+            for part, joints in layout.part_groups.items()} == \
+        {part: sorted(names) for part, names in parts.items()}
+
+
+@pytest.mark.parametrize('name', sorted(EXPECTED))
+def test_part_groups_are_left_right_symmetric(name):
+    layout = get_layout(name)
+    flip = layout.flip_index
+    for part, joints in layout.part_groups.items():
+        assert sorted(flip[j] for j in joints) == sorted(joints), part
+
+
+def test_hand_layout_has_no_body_parts():
+    assert get_layout('handmp').part_groups == {}
+
+
+@pytest.mark.parametrize('parts', [dict(palm=[0, 1], fingers=(2,)),
+                                   [('palm', [0, 1]), ('fingers', [2])]])
+def test_custom_layout_part_groups(parts):
+    layout = get_layout(dict(name='paw', parents=[0, 0, 1], center=0, parts=parts))
+    assert layout.parts == (('palm', (0, 1)), ('fingers', (2,)))
+    assert layout.part_groups == {'palm': (0, 1), 'fingers': (2,)}
+
+
+@pytest.mark.parametrize('parts, message', [
+    (dict(palm=[0, 3]), r"part 'palm' must list joints in \[0, 3\), got \[0, 3\]"),
+    (dict(palm=[-1]), r"part 'palm' must list joints in \[0, 3\)"),
+    (dict(palm=[]), r"part 'palm' must list joints"),
+    ([('palm', [0]), ('palm', [1])], 'part names repeat'),
+])
+def test_invalid_part_groups_raise(parts, message):
+    with pytest.raises(ValueError, match=message) as info:
+        get_layout(dict(name='paw', parents=[0, 0, 1], center=0, parts=parts))
+    assert "'paw'" in str(info.value)
