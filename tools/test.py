@@ -2,8 +2,11 @@
 
 The checkpoint is a local path, a URL (downloaded into the mmskel cache, hash-checked) or a zoo
 model name (its ``Weights:`` URL in model-index.yml). Checkpoints are loaded with
-``weights_only=True`` (see mmskel.engine.checkpoint) unless
-``--cfg-options safe_checkpoint_load=False`` is given.
+``weights_only=True`` (see mmskel.engine.checkpoint) unless ``--trust-checkpoint`` is given, and
+strictly: a checkpoint whose keys or shapes do not fit the config's model is refused, naming the
+keys, unless ``--load-partial`` is given. The LST head's training-only keys
+(``cls_head.projections.*``, ``cls_head.logit_scale``) are left out, with a log line, when the
+config's model has no such head.
 """
 import argparse
 import sys
@@ -11,7 +14,8 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import load_config, run, use_amp
+from mmskel.engine import (CHECKPOINT_ERRORS, add_trust_argument, apply_trust, load_config, run,
+                           use_amp)
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
 
@@ -31,6 +35,10 @@ def parse_args() -> argparse.Namespace:
                         'bf16), fp16 on CUDA')
     parser.add_argument('--amp-dtype', choices=['float16', 'bfloat16'],
                         help='the --amp dtype (default: float16 on CUDA, bfloat16 on the CPU)')
+    parser.add_argument('--load-partial', action='store_true',
+                        help='load only the keys of the checkpoint that fit the model (the '
+                        'others are listed in a warning) instead of refusing it')
+    add_trust_argument(parser, 'the checkpoint')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, e.g. test_dataloader.batch_size=8')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
@@ -42,6 +50,8 @@ def parse_args() -> argparse.Namespace:
 def apply_args(cfg, args: argparse.Namespace) -> None:
     """Point the run at the checkpoint and set up the requested outputs."""
     cfg.load_from = args.checkpoint
+    cfg.strict_checkpoint_load = not args.load_partial
+    apply_trust(cfg, args)
     evaluators = cfg.test_evaluator
     if not isinstance(evaluators, (list, tuple)):
         evaluators = [evaluators]
@@ -72,7 +82,10 @@ def main() -> None:
         apply_args(cfg, args)
     except ValueError as error:
         sys.exit(f'error: {error}')
-    run(cfg, args.launcher, 'test')
+    try:
+        run(cfg, args.launcher, 'test')
+    except CHECKPOINT_ERRORS as error:
+        sys.exit(f'error: {error}')
 
 
 if __name__ == '__main__':

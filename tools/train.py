@@ -5,7 +5,8 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import load_config, run, use_amp
+from mmskel.engine import (CHECKPOINT_ERRORS, add_trust_argument, apply_trust, load_config, run,
+                           use_amp)
 
 
 def parse_args() -> argparse.Namespace:
@@ -19,7 +20,9 @@ def parse_args() -> argparse.Namespace:
                         help='deterministic cuDNN / torch algorithms')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from PATH, or from the last checkpoint of the work dir '
-                        'when no PATH is given')
+                        'when no PATH is given; the work dir\'s own checkpoints are unpickled in '
+                        'full, a PATH or URL safely (weights_only, training state allow-listed)')
+    add_trust_argument(parser, 'a --resume PATH|URL or load_from')
     parser.add_argument('--amp', action='store_true',
                         help='mixed precision: bf16 autocast on the CPU (where it has native '
                         'bf16), fp16 with loss scaling on CUDA')
@@ -47,6 +50,7 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
         use_amp(cfg, args.amp_dtype, 'train')
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    apply_trust(cfg, args)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -62,7 +66,10 @@ def main() -> None:
         apply_args(cfg, args)
     except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
         sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
-    run(cfg, args.launcher, 'train')
+    try:
+        run(cfg, args.launcher, 'train')
+    except CHECKPOINT_ERRORS as error:
+        sys.exit(f'error: {error}')
 
 
 if __name__ == '__main__':

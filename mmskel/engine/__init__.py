@@ -1,13 +1,17 @@
 from .amp import (AutocastOptimWrapper, AutocastTestLoop, AutocastValLoop, amp_dtype, autocast,
                   use_amp)
-from .build import build_runner, load_config, run
-from .checkpoint import load_checkpoint_file, state_dict_of
+from .build import (CHECKPOINT_ERRORS, add_trust_argument, apply_trust, build_runner, load_config,
+                    run)
+from .checkpoint import CorruptCheckpointError, load_checkpoint_file, state_dict_of
+from .checkpoint_files import CheckpointMismatchError
+from .checkpoint_hook import CheckpointHook
 from .class_counts_hook import ClassCountsHook
 from .dist import close_distributed, setup_distributed
 from .logger_hook import LoggerHook
 from .runner import SkeletonRunner
 
-__all__ = ['AutocastOptimWrapper', 'AutocastTestLoop', 'AutocastValLoop', 'ClassCountsHook',
-           'LoggerHook', 'SkeletonRunner', 'amp_dtype', 'autocast', 'build_runner',
-           'close_distributed', 'load_checkpoint_file', 'load_config', 'run',
-           'setup_distributed', 'state_dict_of', 'use_amp']
+__all__ = ['CHECKPOINT_ERRORS', 'AutocastOptimWrapper', 'AutocastTestLoop', 'AutocastValLoop',
+           'CheckpointHook', 'CheckpointMismatchError', 'ClassCountsHook', 'CorruptCheckpointError',
+           'LoggerHook', 'SkeletonRunner', 'add_trust_argument', 'amp_dtype', 'apply_trust',
+           'autocast', 'build_runner', 'close_distributed', 'load_checkpoint_file', 'load_config',
+           'run', 'setup_distributed', 'state_dict_of', 'use_amp']

@@ -1,5 +1,7 @@
 """Shared steps of tools/train.py and tools/test.py."""
+import argparse
 import os.path as osp
+import pickle
 from typing import Any, Optional
 
 from mmengine.config import Config
@@ -9,7 +11,25 @@ from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
 from mmskel.utils.malloc import keep_freed_memory
 from mmskel.utils.pipeline import pipeline_steps
+from .checkpoint import CorruptCheckpointError
+from .checkpoint_files import CheckpointMismatchError
 from .dist import close_distributed, setup_distributed
+
+# checkpoint errors whose message (naming the file) is all a tool user needs
+CHECKPOINT_ERRORS = (pickle.UnpicklingError, CorruptCheckpointError, CheckpointMismatchError)
+
+
+def add_trust_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--trust-checkpoint``: unpickle ``what`` in full; see :func:`apply_trust`."""
+    parser.add_argument('--trust-checkpoint', action='store_true',
+                        help=f'unpickle {what} in full (it can run code: only for files you '
+                        'trust)')
+
+
+def apply_trust(cfg: Config, args: argparse.Namespace) -> None:
+    """``--trust-checkpoint`` turns safe checkpoint loading off (see SkeletonRunner)."""
+    if args.trust_checkpoint:
+        cfg.safe_checkpoint_load = False
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None,

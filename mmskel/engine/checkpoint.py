@@ -6,19 +6,90 @@ loads every checkpoint with ``weights_only=True`` and gives each such object an 
 (:class:`Skipped`): the weights and plain metadata load, the training state is left out, and
 nothing in the file is run. A file that needs more (a call of a function, say) is refused.
 ``weights_only=False`` (full unpickling) is for files you trust: the Runner's own checkpoints
-when it resumes, or an explicit opt-out.
+when it auto-resumes from its work dir, or an explicit opt-in.
+
+Resuming from a given path or URL needs the training state as well, so
+:func:`load_training_checkpoint` allow-lists exactly what mmengine's message hub, optimizer and
+scheduler state hold (``HistoryBuffer``, numpy arrays, scalars and dtypes, and the look-up of a
+``HistoryBuffer`` statistic method by name) and refuses everything else.
 """
 import os.path as osp
 import pickle
-from typing import Any
+import zipfile
+from typing import Any, Optional
 
+import numpy as np
 import torch
 from mmengine.fileio import get_local_path
+from mmengine.logging import HistoryBuffer
 
 from mmskel.utils.download import download, is_url
 
-OPT_OUT = ('load it with weights_only=False (--cfg-options safe_checkpoint_load=False for '
-           'tools/train.py and tools/test.py, --unsafe-load for the demo) only if you trust it')
+OPT_OUT = ('load it with weights_only=False (--trust-checkpoint for tools/train.py and '
+           'tools/test.py, --cfg-options safe_checkpoint_load=False in other runs, --unsafe-load '
+           'for the demo) only if you trust it')
+
+
+class CorruptCheckpointError(ValueError):
+    """A file that is no (complete) checkpoint; the message names the file and what is wrong."""
+
+
+def checkpoint_problem(path: str) -> Optional[str]:
+    """What makes ``path`` no complete torch checkpoint, or None when it looks complete.
+
+    A torch zip checkpoint is complete when its zip end record is there (the writer finished)
+    and it holds a ``data.pkl``; a legacy (non-zip) torch file is a pickle and is only checked
+    for its first byte.
+    """
+    size = osp.getsize(path)
+    if size == 0:
+        return 'not a checkpoint: the file is empty'
+    with open(path, 'rb') as f:
+        head = f.read(4)
+    if head == b'PK\x03\x04':
+        if not zipfile.is_zipfile(path):
+            return (f'truncated at {size} bytes: a torch zip checkpoint without its end record '
+                    '(the write was cut short)')
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError) as error:
+            return f'not a checkpoint: a damaged zip file ({error})'
+        if not any(name.endswith('/data.pkl') or name == 'data.pkl' for name in names):
+            return 'not a checkpoint: a zip file without the data.pkl of a torch checkpoint'
+        return None
+    if head[:1] == b'\x80':  # a pickle: torch's legacy (non-zip) format
+        return None
+    return f'not a checkpoint: neither a torch zip file nor a pickle (it starts with {head!r})'
+
+
+def check_checkpoint_file(path: str, name: str) -> None:
+    """Raise :class:`CorruptCheckpointError` naming ``name`` when ``path`` is no complete
+    checkpoint (see :func:`checkpoint_problem`)."""
+    problem = checkpoint_problem(path)
+    if problem:
+        raise CorruptCheckpointError(f'{name}: {problem}')
+
+
+HISTORY_BUFFER_METHODS = ('min', 'max', 'current', 'mean')  # HistoryBuffer's defaults
+
+
+def _history_buffer_method(owner: Any, name: str) -> Any:
+    """``getattr`` as a pickled ``HistoryBuffer`` uses it (for its statistic methods), and only
+    that: any other owner or name is refused."""
+    if owner is HistoryBuffer and name in HISTORY_BUFFER_METHODS:
+        return getattr(HistoryBuffer, name)
+    raise pickle.UnpicklingError(f'refusing getattr({getattr(owner, "__name__", owner)!r}, '
+                                 f'{name!r}): only HistoryBuffer statistic methods are allowed')
+
+
+# numpy is named numpy._core since numpy 2, numpy.core before
+TRAINING_STATE_GLOBALS = [HistoryBuffer, np.ndarray, np.dtype,
+                          (_history_buffer_method, 'builtins.getattr')] + [
+    type(np.dtype(code)) for code in '?bBhHiIlLqQefdgFDG'] + [
+    (function, f'{module}.multiarray.{function.__name__}')
+    for module in ('numpy.core', 'numpy._core')
+    for function in (np._core.multiarray._reconstruct, np._core.multiarray.scalar)]
 
 
 class Skipped:
@@ -33,6 +104,17 @@ class Skipped:
         pass
 
 
+def _refused(error: pickle.UnpicklingError, name: str) -> pickle.UnpicklingError:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    reason = next((line for line in lines if 'GLOBAL' in line or line.startswith('Trying to')),
+                  None)
+    if reason is None:  # torch names the refused object on the line after this one
+        after = [i + 1 for i, line in enumerate(lines) if line.endswith('WeightsUnpickler error:')]
+        reason = lines[after[0]] if after and after[0] < len(lines) else 'unsafe content'
+    return pickle.UnpicklingError(
+        f'{name}: refused by weights_only loading ({reason}); {OPT_OUT}')
+
+
 def _load_weights_only(path: str, map_location: Any, name: str) -> Any:
     try:
         unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
@@ -42,14 +124,19 @@ def _load_weights_only(path: str, map_location: Any, name: str) -> Any:
         with torch.serialization.safe_globals([(Skipped, global_) for global_ in unsafe]):
             return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as error:
-        reason = next((line for line in str(error).splitlines()
-                       if 'GLOBAL' in line or line.startswith('Trying to')), 'unsafe content')
-        raise pickle.UnpicklingError(
-            f'{name}: refused by weights_only loading ({reason.strip()}); {OPT_OUT}') from None
+        raise _refused(error, name) from None
+
+
+def _load_training_state(path: str, map_location: Any, name: str) -> Any:
+    try:
+        with torch.serialization.safe_globals(TRAINING_STATE_GLOBALS):
+            return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise _refused(error, name) from None
 
 
 def load_checkpoint_file(filename: str, map_location: Any = 'cpu',
-                         weights_only: bool = True) -> Any:
+                         weights_only: bool = True, training_state: bool = False) -> Any:
     """Load a checkpoint from a path or URL (zoo model names are resolved to URLs above this
     layer, by :func:`mmskel.apis.zoo.resolve_checkpoint`).
 
@@ -60,14 +147,29 @@ def load_checkpoint_file(filename: str, map_location: Any = 'cpu',
         map_location: As for :func:`torch.load`.
         weights_only (bool): Load with ``torch.load(weights_only=True)`` and inert stand-ins
             (the default), or unpickle in full (only files you trust).
+        training_state (bool): With ``weights_only``, also load the training state that
+            resuming needs (see :data:`TRAINING_STATE_GLOBALS`) instead of inert stand-ins.
+
+    Raises:
+        CorruptCheckpointError: the file is empty, truncated or no checkpoint at all.
+        pickle.UnpicklingError: safe loading refused the file's content.
     """
     path = osp.expanduser(filename)
     if is_url(path):
         path = download(path)
     with get_local_path(path) as local:
-        if weights_only:
+        check_checkpoint_file(local, filename)
+        try:
+            if not weights_only:
+                return torch.load(local, map_location=map_location, weights_only=False)
+            if training_state:
+                return _load_training_state(local, map_location, filename)
             return _load_weights_only(local, map_location, filename)
-        return torch.load(local, map_location=map_location, weights_only=False)
+        except (EOFError, RuntimeError) as error:
+            if isinstance(error, RuntimeError) and 'zip' not in str(error).lower():
+                raise
+            raise CorruptCheckpointError(f'{filename}: not a readable checkpoint '
+                                         f'({type(error).__name__}: {error})') from None
 
 
 def state_dict_of(checkpoint: Any, name: str) -> dict:

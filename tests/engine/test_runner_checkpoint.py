@@ -8,7 +8,7 @@ import torch
 from mmengine.logging import HistoryBuffer, MessageHub
 
 from mmskel.engine import load_checkpoint_file, state_dict_of
-from mmskel.engine.checkpoint import Skipped
+from mmskel.engine.checkpoint import CorruptCheckpointError, Skipped
 
 
 @pytest.fixture
@@ -116,3 +116,55 @@ def test_map_location_is_applied(bare_state_dict):
 def test_missing_local_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_checkpoint_file(str(tmp_path / 'absent.pth'))
+
+
+def test_training_state_loads_safely_with_its_history_buffers(training_checkpoint,
+                                                              torch_load_calls):
+    loaded = load_checkpoint_file(str(training_checkpoint), training_state=True)
+    assert torch_load_calls == [True]  # never fully unpickled
+    buffer = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buffer, HistoryBuffer)
+    assert buffer.mean() == pytest.approx(2.0) and buffer.current() == 1.0
+
+
+def test_training_state_refuses_a_call_payload_and_names_the_opt_in(tmp_path):
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': {'w': torch.ones(1)}, 'meta': _System(marker)}, tmp_path / 'x.pth')
+    with pytest.raises(pickle.UnpicklingError,
+                       match=r'x.pth: refused by weights_only loading .*--trust-checkpoint'):
+        load_checkpoint_file(str(tmp_path / 'x.pth'), training_state=True)
+    assert not marker.exists()
+
+
+class _GetAttr:
+    """Pickles as ``getattr(HistoryBuffer, name)``, the one use of getattr that is allowed."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __reduce__(self):
+        return (getattr, (HistoryBuffer, self.name))
+
+
+def test_training_state_allows_getattr_only_for_history_buffer_statistics(tmp_path):
+    torch.save({'ok': _GetAttr('mean')}, tmp_path / 'ok.pth')
+    assert load_checkpoint_file(str(tmp_path / 'ok.pth'), training_state=True)['ok'] \
+        is HistoryBuffer.mean
+    torch.save({'bad': _GetAttr('__init__')}, tmp_path / 'bad.pth')
+    with pytest.raises(pickle.UnpicklingError, match=r"bad.pth: .*refusing getattr"):
+        load_checkpoint_file(str(tmp_path / 'bad.pth'), training_state=True)
+
+
+@pytest.mark.parametrize('training_state', [False, True])
+def test_empty_truncated_and_random_files_are_named_and_explained(training_checkpoint, tmp_path,
+                                                                  training_state):
+    data = training_checkpoint.read_bytes()
+    cases = {'empty.pth': (b'', r'not a checkpoint: the file is empty'),
+             'cut.pth': (data[:len(data) // 2], rf'truncated at {len(data) // 2} bytes'),
+             'noise.pth': (bytes(range(7, 200)) * 20, r'not a checkpoint: neither a torch zip')}
+    for name, (content, reason) in cases.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(CorruptCheckpointError, match=rf'{name}: {reason}') as error:
+            load_checkpoint_file(str(tmp_path / name), training_state=training_state)
+        assert 'weights_only=False' not in str(error.value)
+        assert 'safe_checkpoint_load' not in str(error.value)

@@ -89,3 +89,54 @@ def test_float16_on_the_cpu_is_refused_clearly(tools, trained, tmp_path):
                       '--amp-dtype', 'float16', check=False)
     assert proc.returncode != 0
     assert 'error: float16 mixed precision needs a GPU; on the CPU use bfloat16' in proc.stderr
+
+
+def edited_checkpoint(trained, path, drop=(), add=None, reshape=()):
+    """epoch_2.pth with keys dropped, added and reshaped, saved at ``path``."""
+    checkpoint = torch.load(trained.path / 'epoch_2.pth', weights_only=False)
+    weights = checkpoint['state_dict']
+    for key in drop:
+        del weights[key]
+    for key in reshape:
+        weights[key] = torch.zeros(weights[key].shape[0] + 1, *weights[key].shape[1:])
+    weights.update(add or {})
+    torch.save(checkpoint, path)
+    return path
+
+
+def test_a_checkpoint_that_does_not_fit_is_refused_naming_the_keys(tools, trained, tmp_path):
+    weights = torch.load(trained.path / 'epoch_2.pth', weights_only=False)['state_dict']
+    block = sorted(k for k in weights if k.startswith('backbone.gcn.1.'))
+    assert block  # a whole block of the backbone goes missing
+    bad = edited_checkpoint(trained, tmp_path / 'bad.pth', drop=block,
+                            add={'backbone.other.weight': torch.ones(3)},
+                            reshape=['cls_head.fc.weight'])
+    proc = tools.test(bad, tmp_path / 'work_dir', check=False)
+    assert proc.returncode != 0
+    assert f'error: {bad} does not fit the model of the config' in proc.stderr
+    assert f'missing keys ({len(block)}): ' in proc.stderr
+    assert all(key in proc.stderr for key in block)
+    assert 'unexpected keys (1): backbone.other.weight' in proc.stderr
+    assert 'shape mismatches (1): cls_head.fc.weight (11, 64) (model: (10, 64))' in proc.stderr
+    assert '--load-partial' in proc.stderr
+    # --load-partial tests it anyway, with a warning naming what did not load
+    tools.test(bad, tmp_path / 'partial', '--load-partial')
+    log = WorkDir(tmp_path / 'partial').log()
+    assert (f'WARNING - {bad}: loading only the weights that fit the model; missing keys '
+            f'({len(block)})' in log)
+    assert 'backbone.other.weight' in log
+    assert 'acc/top1' in WorkDir(tmp_path / 'partial').test_metrics()
+
+
+def test_lst_training_only_keys_are_left_out_for_a_plain_config(tools, trained, tested,
+                                                                tmp_path):
+    extra = {'cls_head.logit_scale': torch.ones(1, 2),
+             'cls_head.projections.global.weight': torch.ones(4, 64)}
+    lst = edited_checkpoint(trained, tmp_path / 'lst.pth', add=extra)
+    tools.test(lst, tmp_path / 'work_dir', '--out', tmp_path / 'result.pkl')
+    assert (f'{lst}: left out 2 training-only keys that this model does not have: '
+            'cls_head.logit_scale, cls_head.projections.global.weight'
+            in WorkDir(tmp_path / 'work_dir').log())
+    with open(tmp_path / 'result.pkl', 'rb') as f:
+        scores = pickle.load(f)['scores']
+    np.testing.assert_allclose(scores, tested[1]['scores'], rtol=1e-6)

@@ -1,0 +1,39 @@
+"""atomic_open: whole files or none, and the leftovers of killed writers removed."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mmskel.utils.fileio import atomic_open, remove_stale_temps
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path):
+    path = tmp_path / 'out.txt'
+    path.write_text('old')
+    with pytest.raises(RuntimeError):
+        with atomic_open(str(path), 'w') as f:
+            f.write('new, half')
+            raise RuntimeError('killed')
+    assert path.read_text() == 'old'
+    assert os.listdir(tmp_path) == ['out.txt']
+
+
+def test_a_killed_writers_temp_is_removed_at_the_next_write(tmp_path):
+    path = tmp_path / 'out.bin'
+    # a child process killed with SIGKILL in the middle of an atomic write
+    code = ('import os, signal\nfrom mmskel.utils.fileio import atomic_open\n'
+            f'with atomic_open({str(path)!r}) as f:\n'
+            '    f.write(b"x" * 1000); f.flush(); os.kill(os.getpid(), signal.SIGKILL)\n')
+    proc = subprocess.run([sys.executable, '-c', code])
+    assert proc.returncode == -9
+    left = [p for p in os.listdir(tmp_path) if p.startswith('.out.bin.') and p.endswith('.tmp')]
+    assert len(left) == 1 and not path.exists()
+    # a live writer's temp (this process's) is kept
+    live = tmp_path / f'.out.bin.{os.getpid()}.abc.tmp'
+    live.write_bytes(b'')
+    with atomic_open(str(path)) as f:
+        f.write(b'complete')
+    assert path.read_bytes() == b'complete'
+    assert sorted(os.listdir(tmp_path)) == sorted(['out.bin', live.name])
+    assert remove_stale_temps(str(path)) == []
