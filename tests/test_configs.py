@@ -30,7 +30,7 @@ KEYPOINT = [p for p in CONFIGS if '_keypoint_motion' not in p.name and '_keypoin
 # PoseC3D's configs keep their upstream names: <backbone>_<dataset>_<split>_<keypoint|limb>
 POSEC3D_NAME = re.compile(r'^(slowonly_r50_u48_\d+e|slowonly_kinetics400_pretrained_r50_u48_\d+e|'
                           r'x3d_shallow|c3d_light)_(gym|ntu60_xsub|ntu120_xsub|ucf101_split1|'
-                          r'hmdb51_split1)_(keypoint|limb)\.py$')
+                          r'hmdb51_split1|nwucla_xview)_(keypoint|limb)\.py$')
 STREAMS = [p for p in CONFIGS if p not in KEYPOINT]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # the default suite trains each model on NTU 3D or NW-UCLA, and one config of each other kind
@@ -38,7 +38,15 @@ SAMPLE = re.compile(r'^((stgcn|stgcnpp|2sagcn|ctrgcn|msg3d)_80e_ntu60_xsub_keypo
                     r'msagcn_190e_ntu60_xsub_keypoint_3d|msagcn_65e_nwucla_xview_keypoint_3d|'
                     r'(stgcn|mstgcn)_50e_nwucla_xview_keypoint_3d|stgcn_80e_kinetics_val_bone|'
                     r'stgcn_80e_ntu60_xsub_keypoint|stgcn_80e_babel60_val_keypoint_3d_wfl|'
-                    r'x3d_shallow_ntu60_xsub_keypoint)\.py$')
+                    r'x3d_shallow_ntu60_xsub_keypoint|'
+                    r'lst_ctrgcn_110e_nwucla_xview_keypoint_3d)\.py$')
+
+
+@pytest.fixture(autouse=True)
+def text_bank_cache(tmp_path_factory, monkeypatch) -> None:
+    """LST configs encode their text bank into a cache once: one cache for the session, not the
+    user's."""
+    monkeypatch.setenv('MMSKEL_HOME', str(tmp_path_factory.getbasetemp() / 'mmskel_home'))
 
 
 def joint_config_of(path: Path) -> Path:
@@ -181,7 +189,8 @@ def test_heatmap_channel_mismatches_are_found() -> None:
 
 
 def test_config_names_follow_the_scheme() -> None:
-    pattern = re.compile(r'^[a-z0-9+-]+_\d+e_[a-z0-9]+_[a-z]+_'
+    # an LST config is named after its backbone's, with the prefix lst_
+    pattern = re.compile(r'^(lst_)?[a-z0-9+-]+_\d+e_[a-z0-9]+_[a-z]+_'
                          r'(keypoint|bone|keypoint_motion|bone_motion|limb)(_3d)?(_[a-z]+)?\.py$')
     for path in CONFIGS:
         match = POSEC3D_NAME if path.parent.name == 'posec3d' else pattern

@@ -7,16 +7,24 @@ Example:
     >>> result = inference_skeleton(model, keypoints)  # [T, V, C] or [M, T, V, C]
     >>> result.names[0], result.scores[0]
     ('walk around', 0.93)
+
+A PoseC3D (heatmap) config takes 2D pixel keypoints with scores, e.g. [M, T, V, 3] (x, y, score)
+or [M, T, V, 2] and ``keypoint_score``; its pipeline draws them on a canvas of ``img_shape``
+(height, width): the ``img_shape`` argument, else the input's own (a dict or ``.pkl`` sample,
+a ``.npz``), else the keypoints' extent (:func:`keypoint_extent`). The canvas only bounds the
+pose box's padding (``PoseCompact``), so the extent changes the result only for a pose that
+touches the frame's edge.
 """
 import os
 import os.path as osp
 from dataclasses import dataclass
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
 from mmengine.config import Config
 
+from mmskel.datasets.io import NORMALISED_LIMIT
 from mmskel.engine.amp import amp_dtype as amp_dtype_for
 from mmskel.engine.amp import autocast
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
@@ -206,9 +214,39 @@ def fit_to_model(sample: dict, model: torch.nn.Module) -> dict:
     return sample
 
 
+def keypoint_extent(keypoint: np.ndarray, where: str) -> Tuple[int, int]:
+    """The smallest pixel frame (height, width) that holds every x, y of ``keypoint``
+    [..., C >= 2] (pixels 0 .. ceil(max)); raises ValueError, naming ``where``, for keypoints
+    that are all absent (0) or look normalised (all within 1.5 of 0)."""
+    xy = keypoint[..., :2]
+    largest = float(np.abs(xy).max()) if xy.size else 0.0
+    if largest == 0:
+        raise ValueError(f'{where}: every keypoint is 0 (absent); there is no pose to draw')
+    if largest <= NORMALISED_LIMIT:
+        raise ValueError(f'{where}: keypoints look normalised (every coordinate lies in '
+                         f'[-{NORMALISED_LIMIT}, {NORMALISED_LIMIT}]); a heatmap config takes '
+                         'pixel coordinates, and img_shape=(height, width) of their frame')
+    return (int(np.ceil(max(float(xy[..., 1].max()), 0))) + 1,
+            int(np.ceil(max(float(xy[..., 0].max()), 0))) + 1)
+
+
+def with_canvas(sample: dict, img_shape: Optional[Sequence[int]]) -> dict:
+    """Give a heatmap config's sample its ``img_shape`` (height, width), in place: the given
+    one, else the sample's own, else the keypoints' extent."""
+    if img_shape is not None:
+        if len(img_shape) != 2 or min(img_shape) <= 0:
+            raise ValueError(f'{sample["frame_dir"]}: img_shape must be (height, width) > 0, '
+                             f'got {img_shape!r}')
+        sample['img_shape'] = (int(img_shape[0]), int(img_shape[1]))
+    elif 'img_shape' not in sample:
+        sample['img_shape'] = keypoint_extent(sample['keypoint'], sample['frame_dir'])
+    return sample
+
+
 def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
                        keypoint_score: Any = None, sample: Optional[Union[str, int]] = None,
-                       trusted: bool = False) -> InferenceResult:
+                       trusted: bool = False,
+                       img_shape: Optional[Sequence[int]] = None) -> InferenceResult:
     """Recognise the action of one skeleton sequence with the config's test pipeline.
 
     Args:
@@ -221,6 +259,9 @@ def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
         sample (str | int, optional): The ``frame_dir`` or index of the sample in an
             annotation ``.pkl`` of several.
         trusted (bool): Load a ``.pkl`` input with the plain unpickler. Defaults to False.
+        img_shape (Sequence[int], optional): (height, width) of the frame whose pixels the
+            keypoints are, for a heatmap (PoseC3D) config; defaults to the input's own
+            ``img_shape``, else the keypoints' extent (:func:`keypoint_extent`).
 
     Returns:
         InferenceResult: Top-k labels, scores and class names.
@@ -229,6 +270,8 @@ def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
         raise ValueError(f'topk must be >= 1, got {topk}')
     data = read_skeleton_input(keypoints, keypoint_score, sample, trusted)
     data = fit_to_model(data, model)
+    if input_spec(model.cfg).input_format == 'CTHW':
+        data = with_canvas(data, img_shape)
     data.update(test_mode=True)  # deterministic test-time sampling, as PoseDataset sets it
     for transform in model.test_pipeline:
         data = transform(data)

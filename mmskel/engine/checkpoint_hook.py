@@ -44,6 +44,8 @@ class CheckpointHook(MMEngineCheckpointHook):
                                                              self.filename_tmpl.format(old)))
 
     def _save_best_checkpoint(self, runner, metrics) -> None:
+        if not self.save_best:  # mmengine sets key_indicators only with save_best
+            return
         if len(self.key_indicators) == 1:
             old = {'best_ckpt': self.best_ckpt_path}
             self.best_ckpt_path = None  # mmengine's deletion of the old best: off

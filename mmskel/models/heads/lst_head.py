@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from mmskel.registry import MODELS
 from mmskel.structures import ActionDataSample
 from mmskel.structures.layouts import Layout, get_layout
-from mmskel.text.bank import TextBank
+from mmskel.text.bank import TextBank, bank_from_spec
 from .gcn_head import GCNHead
 
 # the official target: softmax over each row of 10 * [label_i == label_j]
@@ -60,8 +60,11 @@ class LSTHead(GCNHead):
         in_channels (int): Feature channels C.
         layout (str | dict | Layout): The skeleton layout; it must have the bank's body-part
             groups (:attr:`mmskel.structures.layouts.Layout.parts`).
-        text_bank (str | TextBank): Path of a text bank ``.npz`` (loaded when the head is
-            built), or a bank.
+        text_bank (str | dict | TextBank): The text bank, read when the head is built: a
+            spec such as ``dict(texts='nwucla', encoder='use-m3')``, found in the bank cache
+            or encoded into it once (see :func:`mmskel.text.bank.bank_from_spec`, which also
+            takes ``path=``, ``num_classes=`` and ``shuffle_classes=True, seed=S``, the
+            control arm); the path of a bank ``.npz``; or a bank.
         alpha (float): Weight of the text terms (official: 0.8 NTU, 1.0 NW-UCLA). Defaults
             to 1.
         loss_cls (dict): Classification loss. Defaults to ``dict(type='CrossEntropyLoss')``.
@@ -84,15 +87,15 @@ class LSTHead(GCNHead):
     """
 
     def __init__(self, num_classes: int, in_channels: int, layout: Union[str, dict, Layout],
-                 text_bank: Union[str, TextBank], alpha: float = 1.0,
+                 text_bank: Union[str, dict, TextBank], alpha: float = 1.0,
                  loss_cls: dict = dict(type='CrossEntropyLoss'), dropout: float = 0.,
                  average_clips: str = 'prob',
                  init_cfg: dict = dict(type='Normal', std=0.01, override=dict(name='fc'))
                  ) -> None:
         super().__init__(num_classes, in_channels, loss_cls, dropout, average_clips, init_cfg)
         layout = get_layout(layout)
-        bank = text_bank if isinstance(text_bank, TextBank) else TextBank.load(text_bank)
-        where = f'text bank {text_bank!r}' if isinstance(text_bank, str) else 'the text bank'
+        bank = bank_from_spec(text_bank)
+        where = 'the text bank' if isinstance(text_bank, TextBank) else f'text bank {text_bank!r}'
         if bank.num_classes != num_classes:
             raise ValueError(f'{where} has {bank.num_classes} classes, the head has '
                              f'num_classes={num_classes}')

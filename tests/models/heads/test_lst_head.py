@@ -136,6 +136,24 @@ def test_refusals_name_the_layout_or_bank(tmp_path):
     assert LSTHead(3, 4, layout='nw-ucla', text_bank=path).projections['foot'].out_features == 3
 
 
+def test_a_bank_spec_is_encoded_into_the_cache_once_and_read_after(tmp_path, monkeypatch):
+    monkeypatch.setenv('MMSKEL_HOME', str(tmp_path / 'home'))
+    spec = dict(texts='nwucla', encoder='hash')
+    head = LSTHead(10, 4, layout='nw-ucla', text_bank=spec)
+    (cached, ) = (tmp_path / 'home' / 'text_banks').iterdir()
+    assert head.projections['global'].out_features == 512
+    assert TextBank.load(str(cached)).classes[0] == 'pick up with one hand'
+    mtime = cached.stat().st_mtime_ns
+    again = LSTHead(10, 4, layout='nw-ucla', text_bank=spec)
+    assert cached.stat().st_mtime_ns == mtime  # read, not rewritten
+    assert torch.equal(again.texts_hand, head.texts_hand)
+    with pytest.raises(ValueError, match=r"text bank \{'texts': 'nwucla'.* has 10 classes, the "
+                                         'head has num_classes=60'):
+        LSTHead(60, 4, layout='nw-ucla', text_bank=spec)
+    shuffled = LSTHead(10, 4, layout='nw-ucla', text_bank=dict(spec, shuffle_classes=True))
+    assert not torch.equal(shuffled.texts_hand, head.texts_hand)
+
+
 def recognizer(head):
     return dict(type='RecognizerGCN', backbone=dict(
         type='STGCN', graph_cfg=dict(layout='nw-ucla', mode='stgcn_spatial'), base_channels=8,
@@ -187,7 +205,8 @@ def test_an_lst_checkpoint_loads_as_tools_test_loads_it(lst_and_plain):
     torch.save(dict(meta=dict(epoch=1), state_dict=lst.state_dict()), path)
     for model in (plain, MODELS.build(lst_and_plain.lst_cfg)):
         # SkeletonRunner.load_checkpoint is what tools/test.py's load_from runs
-        runner = SimpleNamespace(safe_checkpoint_load=True, _resuming=False, model=model,
+        runner = SimpleNamespace(safe_checkpoint_load=True, strict_checkpoint_load=True,
+                                 _resuming=False, model=model,
                                  call_hook=lambda *args, **kwargs: None,
                                  logger=MMLogger.get_current_instance())
         SkeletonRunner.load_checkpoint(runner, path)

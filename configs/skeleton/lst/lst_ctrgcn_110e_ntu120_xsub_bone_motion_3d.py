@@ -1,0 +1,8 @@
+# LST with CTR-GCN on NTU RGB+D 120 cross-subject, 3D joints, bone motion stream: the joint config
+# with GenSkeFeat(feats=['bm'])
+_base_ = ['./lst_ctrgcn_110e_ntu120_xsub_keypoint_3d.py']
+
+__stream = dict(feats=dict(feats=['bm']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))
