@@ -9,13 +9,16 @@ class FileServer:
     """Files served over HTTP on 127.0.0.1, with Range requests, as a checkpoint host does.
 
     ``add(name, data, truncate_once=True)`` makes the first GET of ``name`` announce the full
-    Content-Length but close the connection halfway. ``requests`` lists (path, Range header,
+    Content-Length but close the connection halfway; with ``length=False`` no answer of ``name``
+    carries a Content-Length (a truncated one then ends cleanly, as a dynamic server's does)
+    and a whole-file answer gives no length at all. ``requests`` lists (path, Range header,
     bytes sent) per GET in the order they came; each is recorded before its answer is sent, so
     a client that has its response always finds its request there.
     """
 
     def __init__(self) -> None:
         self.files, self.truncate, self.requests = {}, set(), []
+        self.no_length = set()
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -39,8 +42,9 @@ class FileServer:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                if len(body) < int(headers['Content-Length']):
-                    self.close_connection = True
+                # HTTP/1.0: the connection closes after the body, which ends an answer without
+                # a Content-Length (or cuts a truncated one short)
+                self.close_connection = True
                 self.wfile.write(body)
 
         return Handler
@@ -63,13 +67,18 @@ class FileServer:
         if name in self.truncate:
             self.truncate.discard(name)
             body = body[:len(body) // 2]
+        if name in self.no_length:
+            del headers['Content-Length']
         return (206 if match else 200), headers, body
 
-    def add(self, name: str, data: bytes, truncate_once: bool = False) -> str:
-        """Serve ``data`` as ``name``; return its URL."""
+    def add(self, name: str, data: bytes, truncate_once: bool = False,
+            length: bool = True) -> str:
+        """Serve ``data`` as ``name`` (which may hold folders, ``a/b.pth``); return its URL."""
         self.files[name] = data
         if truncate_once:
             self.truncate.add(name)
+        if not length:
+            self.no_length.add(name)
         return self.url(name)
 
     def url(self, name: str) -> str:

@@ -102,3 +102,53 @@ def test_conv_kernels_benchmark_times_each_dtype_and_layout():
         ('fp32', 'nchw'), ('fp32', 'channels_last'), ('bf16', 'nchw'), ('bf16', 'channels_last')]
     assert table[0][4:] == [' 1.00x ', ' 1.00x ']
     assert all(float(cell.strip().rstrip('x')) > 0 for row in table for cell in row[2:])
+
+
+def kill_resume_module():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('kill_resume', REPO / 'benchmarks/kill_resume.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FAKE_TRAINING = """import pathlib, sys, time
+work_dir = pathlib.Path(sys.argv[1])
+for step in range(1, 400):
+    time.sleep(0.05)
+    (work_dir / 'last_checkpoint').write_text(f'iter_{step}.pth')
+"""
+
+
+def test_kill_resume_kills_only_after_a_new_checkpoint(tmp_path):
+    import random
+    kill_resume = kill_resume_module()
+    (tmp_path / 'last_checkpoint').write_text('iter_0.pth')
+    process = subprocess.Popen([sys.executable, '-c', FAKE_TRAINING, str(tmp_path)])
+    seconds = kill_resume.kill_after_progress(process, tmp_path, window=0.1,
+                                              rng=random.Random(0), timeout=60)
+    assert seconds is not None and process.returncode == -9  # SIGKILL
+    assert kill_resume.last_checkpoint(tmp_path) != 'iter_0.pth'
+    finished = subprocess.Popen([sys.executable, '-c', 'pass'])
+    assert kill_resume.kill_after_progress(finished, tmp_path, window=0.1,
+                                           rng=random.Random(0), timeout=60) is None
+
+
+def test_kill_resume_compares_weights_exactly():
+    import torch
+    kill_resume = kill_resume_module()
+    weights = dict(iter=6, state_dict={'w': torch.ones(3), 'b': torch.zeros(2)})
+    assert kill_resume.same_weights(weights, dict(weights))
+    nudged = dict(weights, state_dict=dict(weights['state_dict'],
+                                           w=torch.ones(3).nextafter(torch.full((3,), 2.))))
+    assert not kill_resume.same_weights(weights, nudged)
+    assert not kill_resume.same_weights(weights, dict(weights, iter=5))
+
+
+@pytest.mark.slow  # four training processes: about a minute on a loaded 2-core machine
+def test_kill_resume_soak_with_two_kills(tmp_path):
+    out = run('benchmarks/kill_resume.py', '--kills', '2', '--epochs', '3',
+              '--iters-per-epoch', '3', '--work-dir', str(tmp_path))
+    assert out.splitlines()[-1] == '2 kills, 2 resumed, final weights equal: True'
+    assert len(re.findall(r'^kill \d: after [\d.]+ s, last checkpoint iter_\d\.pth$', out,
+                          flags=re.M)) == 2

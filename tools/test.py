@@ -9,6 +9,8 @@ keys, unless ``--load-partial`` is given. The LST head's training-only keys
 config's model has no such head.
 """
 import argparse
+import os
+import os.path as osp
 import sys
 
 from mmengine.config import DictAction
@@ -71,6 +73,16 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
         use_amp(cfg, args.amp_dtype, 'test')
 
 
+def report_outputs(args: argparse.Namespace) -> None:
+    """Say where ``--out`` and ``--dump`` were written (once, by the first process)."""
+    if int(os.environ.get('RANK', 0)) != 0:
+        return
+    for path, what in ((args.out, 'per-sample scores, labels and ids'),
+                       (args.dump, 'predicted data samples')):
+        if path and osp.isfile(path):
+            print(f'wrote {what} to {osp.abspath(path)}')
+
+
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
@@ -86,6 +98,7 @@ def main() -> None:
         run(cfg, args.launcher, 'test')
     except CHECKPOINT_ERRORS as error:
         sys.exit(f'error: {error}')
+    report_outputs(args)
 
 
 if __name__ == '__main__':

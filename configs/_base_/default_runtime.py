@@ -9,6 +9,7 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
+    finite_loss=dict(type='FiniteLossHook'),  # stop at a NaN/inf loss, naming the step
     # class-balanced loss weights from the training set (a no-op for other losses)
     class_counts=dict(type='ClassCountsHook'))
 

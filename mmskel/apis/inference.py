@@ -14,9 +14,20 @@ or [M, T, V, 2] and ``keypoint_score``; its pipeline draws them on a canvas of `
 a ``.npz``), else the keypoints' extent (:func:`keypoint_extent`). The canvas only bounds the
 pose box's padding (``PoseCompact``), so the extent changes the result only for a pose that
 touches the frame's edge.
+
+The model's layout is its config's. An input that states its own layout (an annotation
+``.pkl``'s top-level ``layout``, a sample dict's ``layout``, or the ``layout`` argument: a name,
+a dict or a json file) must have the same joints in the same order; the joint count alone is
+not checked for order. An all-zero input (no pose) is predicted with a warning.
+
+A raw text file (``.txt``, ``.csv``: one person, one frame or one joint a line) is read with the
+custom converter's reader: ``text`` (a :class:`~mmskel.datasets.converters.readers.TextFormat`,
+the converter's ``--text-rows``/``--text-columns``) says how its lines are laid out, and the
+layout (the ``layout`` argument, else the model's) how many joints a frame has.
 """
 import os
 import os.path as osp
+import warnings
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
@@ -24,13 +35,16 @@ import numpy as np
 import torch
 from mmengine.config import Config
 
+from mmskel.datasets.converters.readers import TextFormat
 from mmskel.datasets.io import NORMALISED_LIMIT
 from mmskel.engine.amp import amp_dtype as amp_dtype_for
 from mmskel.engine.amp import autocast
 from mmskel.engine.checkpoint import load_checkpoint_file, state_dict_of
 from mmskel.models.input_spec import input_spec
 from mmskel.registry import MODELS, TRANSFORMS
+from mmskel.structures.layouts import Layout, load_layout
 from mmskel.utils import register_all_modules
+from mmskel.utils.data_vars import apply_data_vars
 from mmskel.utils.pipeline import pipeline_steps
 from mmskel.utils.safe_pickle import load_pickle
 from .inputs import Sample, read_skeleton_input
@@ -134,6 +148,29 @@ def default_device() -> str:
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
+def load_model_config(config: Union[str, Config], cfg_options: Optional[dict] = None) -> Config:
+    """A config file or object (copied), with ``cfg_options`` merged and its dataset
+    variables applied (a child config's ``clip_len``, ``layout``, ...; docs/configs.md)."""
+    if isinstance(config, (str, os.PathLike)):
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'config file not found: {config}')
+        cfg = Config.fromfile(str(config))
+    elif isinstance(config, Config):
+        cfg = config.copy()
+    else:
+        raise TypeError(f'config must be a file path or a Config, got {type(config).__name__}')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    apply_data_vars(cfg)
+    return cfg
+
+
+def config_layout(config: Union[str, Config], cfg_options: Optional[dict] = None) -> Layout:
+    """The skeleton layout a config's model takes (its pipeline's and graph's), without
+    building the model: e.g. to read a text file's joints before loading weights."""
+    return input_spec(load_model_config(config, cfg_options)).layout
+
+
 def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None,
                     device: Optional[str] = None, weights_only: bool = True,
                     cfg_options: Optional[dict] = None, amp: bool = False,
@@ -159,16 +196,7 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
         ``.layout`` (the skeleton layout its inputs follow), ``.test_pipeline`` and
         ``.amp_dtype`` (the autocast dtype, None for float32).
     """
-    if isinstance(config, (str, os.PathLike)):
-        if not osp.isfile(config):
-            raise FileNotFoundError(f'config file not found: {config}')
-        cfg = Config.fromfile(str(config))
-    elif isinstance(config, Config):
-        cfg = config.copy()
-    else:
-        raise TypeError(f'config must be a file path or a Config, got {type(config).__name__}')
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_model_config(config, cfg_options)
     register_all_modules(init_default_scope=False)
     model = MODELS.build(cfg.model)
     meta = {}
@@ -191,11 +219,20 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
 def fit_to_model(sample: dict, model: torch.nn.Module) -> dict:
     """Check a sample's joints and channels against the model's config, in place: a 2D
     config's third channel becomes ``keypoint_score``; a score the model does not take is
-    dropped. Raises ValueError naming the sample and what was expected."""
+    dropped; the sample's own ``layout`` (when it states one) must be the model's and is
+    removed. Raises ValueError naming the sample and what was expected."""
     spec = input_spec(model.cfg)
     layout, channels, is_2d = spec.layout, spec.channels, spec.is_2d
     keypoint = sample['keypoint']
     where = sample['frame_dir']
+    if sample.get('layout') is not None:
+        own = load_layout(sample.pop('layout'))[0]
+        if not own.same_joints(layout):
+            raise ValueError(f'{where}: the input\'s joints follow layout {own.name!r}, the '
+                             f'model\'s config expects layout {layout.name!r}: another joint '
+                             'order (or skeleton), which the model would read scrambled; '
+                             'reorder the joints or use a model trained on this layout')
+    sample.pop('layout', None)
     if keypoint.shape[2] != layout.num_joints:
         raise ValueError(f'{where}: keypoint {tuple(keypoint.shape)} has {keypoint.shape[2]} '
                          f'joints; the config\'s layout {layout.name!r} has '
@@ -243,17 +280,41 @@ def with_canvas(sample: dict, img_shape: Optional[Sequence[int]]) -> dict:
     return sample
 
 
+def warn_if_empty(sample: dict) -> None:
+    """Warn when every keypoint of ``sample`` is 0: there is no pose to recognise, yet the
+    model still returns confident-looking scores."""
+    if not np.any(sample['keypoint']):
+        warnings.warn(f"{sample['frame_dir']}: every keypoint is 0 (no pose was detected); "
+                      'the prediction is meaningless', UserWarning, stacklevel=3)
+
+
+def read_model_input(model: torch.nn.Module, keypoints: Sample, keypoint_score: Any = None,
+                     sample: Optional[Union[str, int]] = None, trusted: bool = False,
+                     layout: Union[str, dict, None] = None,
+                     text: Optional[TextFormat] = None) -> dict:
+    """Read an input for ``model`` (:func:`~mmskel.apis.inputs.read_skeleton_input`), a text
+    file with the joint count of ``layout`` (a name, dict or json file), else of the model's
+    layout; ``layout``, when given, is kept in the sample for :func:`fit_to_model` to check."""
+    own = load_layout(layout)[0] if layout is not None else model.layout
+    data = read_skeleton_input(keypoints, keypoint_score, sample, trusted, text=text,
+                               num_joints=own.num_joints, layout_name=own.name)
+    if layout is not None:
+        data['layout'] = layout
+    return data
+
+
 def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
                        keypoint_score: Any = None, sample: Optional[Union[str, int]] = None,
-                       trusted: bool = False,
-                       img_shape: Optional[Sequence[int]] = None) -> InferenceResult:
+                       trusted: bool = False, img_shape: Optional[Sequence[int]] = None,
+                       layout: Union[str, dict, None] = None,
+                       text: Optional[TextFormat] = None) -> InferenceResult:
     """Recognise the action of one skeleton sequence with the config's test pipeline.
 
     Args:
         model (nn.Module): From :func:`init_recognizer`.
         keypoints: An array [T, V, C] or [M, T, V, C] (C = 2 or 3; for a 2D config C = 3 is
             x, y, score), a dict in annotation format, or a ``.npy``/``.npz``/``.json``/``.pkl``
-            file (see :mod:`mmskel.apis.inputs`).
+            or ``.txt``/``.csv`` file (see :mod:`mmskel.apis.inputs`).
         topk (int): How many classes to return. Defaults to 5 (fewer if the model has fewer).
         keypoint_score: Scores [T, V] or [M, T, V] for a raw 2D array.
         sample (str | int, optional): The ``frame_dir`` or index of the sample in an
@@ -262,14 +323,29 @@ def inference_skeleton(model: torch.nn.Module, keypoints: Sample, topk: int = 5,
         img_shape (Sequence[int], optional): (height, width) of the frame whose pixels the
             keypoints are, for a heatmap (PoseC3D) config; defaults to the input's own
             ``img_shape``, else the keypoints' extent (:func:`keypoint_extent`).
+        layout (str | dict, optional): The input's layout (a name, a dict or a json file),
+            checked against the model's; defaults to the layout the input carries, if any. A
+            text file is read with its joint count (else the model's).
+        text (TextFormat, optional): How the lines of a text file are laid out (the custom
+            converter's ``--text-rows``/``--text-columns``); defaults to one frame a line of
+            x, y[, z] values.
 
     Returns:
         InferenceResult: Top-k labels, scores and class names.
+
+    Warns:
+        UserWarning: Every keypoint of the input is 0.
     """
     if topk < 1:
         raise ValueError(f'topk must be >= 1, got {topk}')
-    data = read_skeleton_input(keypoints, keypoint_score, sample, trusted)
-    data = fit_to_model(data, model)
+    data = read_model_input(model, keypoints, keypoint_score, sample, trusted, layout, text)
+    warn_if_empty(data)
+    try:
+        data = fit_to_model(data, model)
+    except ValueError as e:
+        if isinstance(keypoints, (str, os.PathLike)):  # name the file, not only the sample
+            raise ValueError(f'{keypoints}: {e}') from e
+        raise
     if input_spec(model.cfg).input_format == 'CTHW':
         data = with_canvas(data, img_shape)
     data.update(test_mode=True)  # deterministic test-time sampling, as PoseDataset sets it

@@ -5,11 +5,14 @@ Accepted inputs (see :func:`read_skeleton_input`):
 * an array ``[T, V, C]`` (one person) or ``[M, T, V, C]``, C = 2 or 3, with an optional separate
   ``keypoint_score`` ``[T, V]`` / ``[M, T, V]``;
 * a dict in annotation format (``keypoint``, optionally ``keypoint_score``, ``frame_dir``,
-  ``img_shape``, ``label``);
+  ``img_shape``, ``label``, ``layout``);
 * a file: ``.npy`` (the keypoint array), ``.npz`` (``keypoint``, optionally ``keypoint_score``
   and ``img_shape``), ``.json`` (``{"keypoint": ..., "keypoint_score": ...}`` or a bare nested
   list), ``.pkl`` (one sample dict, or an annotation file with ``sample`` naming its id or
-  index).
+  index; the file's ``layout`` comes with the sample), or text (``.txt``, ``.csv``: one person,
+  one frame or one joint a line, read by the custom converter's reader with a
+  :class:`~mmskel.datasets.converters.readers.TextFormat`; the joint count comes from the
+  layout).
 """
 import json
 import os.path as osp
@@ -19,9 +22,11 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
+from mmskel.datasets.converters.readers import (TEXT_EXTENSIONS, SkipSample, TextFormat,
+                                                read_keypoints)
 from mmskel.utils.safe_pickle import load_pickle
 
-SUFFIXES = ('.npy', '.npz', '.json', '.pkl')
+SUFFIXES = ('.npy', '.npz', '.json', '.pkl') + TEXT_EXTENSIONS
 Sample = Union[np.ndarray, dict, str, Path]
 
 
@@ -97,9 +102,36 @@ def _pick(annotations: list, sample: Optional[Union[str, int]], path: str) -> di
     raise ValueError(f'{path}: no sample with frame_dir {sample!r} (ids look like {ids[:3]})')
 
 
+def read_text_input(path: str, num_joints: Optional[int], text: Optional[TextFormat] = None,
+                    layout_name: Optional[str] = None) -> dict:
+    """Read a ``.txt``/``.csv`` skeleton file as the custom converter does.
+
+    Args:
+        path (str): The text file (one person).
+        num_joints (int): V, the joints a frame has (the layout's).
+        text (TextFormat, optional): How its lines are laid out; defaults to one frame a line of
+            x, y[, z] values.
+        layout_name (str, optional): The layout asking for ``num_joints``, for messages.
+
+    Raises:
+        ValueError: No joint count was given, or the file cannot be read; the message names
+            the file, the cause and, where there is one, the line.
+    """
+    if num_joints is None:
+        raise ValueError(f'{path}: a text file needs the number of joints per frame: give the '
+                         'layout (or read it through a model, whose config states it)')
+    try:
+        keypoint, score, _ = read_keypoints(path, num_joints, text or TextFormat(), layout_name)
+    except SkipSample as e:
+        raise ValueError(f'{path}: {e}') from e
+    return to_sample(keypoint, score, where=path, frame_dir=Path(path).stem)
+
+
 def read_skeleton_input(source: Sample, keypoint_score: Any = None,
                         sample: Optional[Union[str, int]] = None,
-                        trusted: bool = False) -> dict:
+                        trusted: bool = False, text: Optional[TextFormat] = None,
+                        num_joints: Optional[int] = None,
+                        layout_name: Optional[str] = None) -> dict:
     """Read any accepted input (see the module docstring) into a sample dict.
 
     Args:
@@ -108,6 +140,11 @@ def read_skeleton_input(source: Sample, keypoint_score: Any = None,
         sample (str | int, optional): ``frame_dir`` or index of the sample in an annotation
             ``.pkl`` that holds several.
         trusted (bool): Load a ``.pkl`` with the plain unpickler. Defaults to False.
+        text (TextFormat, optional): How the lines of a ``.txt``/``.csv`` file are laid out
+            (``--text-rows``/``--text-columns`` of the converter); defaults to one frame a line.
+        num_joints (int, optional): Joints per frame of a text file (the layout's); needed for
+            text only.
+        layout_name (str, optional): The layout that gives ``num_joints``, for messages.
 
     Returns:
         dict: ``keypoint`` float32 [M, T, V, C], ``total_frames``, ``frame_dir`` and, when
@@ -124,6 +161,8 @@ def read_skeleton_input(source: Sample, keypoint_score: Any = None,
     if not osp.isfile(path):
         raise FileNotFoundError(f'input file not found: {path}')
     stem = Path(path).stem
+    if suffix in TEXT_EXTENSIONS:
+        return read_text_input(path, num_joints, text, layout_name)
     if suffix == '.npy':
         return to_sample(np.load(path, allow_pickle=False), keypoint_score, where=path,
                          frame_dir=stem)
@@ -154,6 +193,8 @@ def read_skeleton_input(source: Sample, keypoint_score: Any = None,
     data = load_pickle(path, trusted=trusted)
     if isinstance(data, dict) and 'keypoint' in data:
         return _from_dict(dict(data, frame_dir=data.get('frame_dir', stem)), path)
+    # an annotation file's layout travels with its sample (the model checks it)
+    layout = data.get('layout') if isinstance(data, dict) else None
     if isinstance(data, dict) and 'annotations' in data:
         data = data['annotations']
     if not isinstance(data, list):
@@ -162,4 +203,6 @@ def read_skeleton_input(source: Sample, keypoint_score: Any = None,
     chosen = _pick(data, sample, path)
     if not isinstance(chosen, dict):
         raise ValueError(f'{path}: sample {sample!r} is a {type(chosen).__name__}, not a dict')
+    if layout is not None:
+        chosen = dict(chosen, layout=layout)
     return _from_dict(chosen, f'{path}:{chosen.get("frame_dir", sample)}')

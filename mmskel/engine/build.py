@@ -7,13 +7,16 @@ from typing import Any, Optional
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmskel.datasets.pose_dataset import pass_layout, pass_num_classes
 from mmskel.registry import RUNNERS
 from mmskel.utils import register_all_modules
+from mmskel.utils.data_vars import apply_data_vars
 from mmskel.utils.malloc import keep_freed_memory
 from mmskel.utils.pipeline import pipeline_steps
 from .checkpoint import CorruptCheckpointError
 from .checkpoint_files import CheckpointMismatchError
 from .dist import close_distributed, setup_distributed
+from .schedule import fit_schedule
 
 # checkpoint errors whose message (naming the file) is all a tool user needs
 CHECKPOINT_ERRORS = (pickle.UnpicklingError, CorruptCheckpointError, CheckpointMismatchError)
@@ -36,7 +39,9 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
                 work_dir: Optional[str] = None) -> Config:
     """Read a config, apply ``--cfg-options`` and pick the work dir.
 
-    The work dir is, in order: ``work_dir``, the config's own ``work_dir``, or
+    Dataset variables that the config or ``--cfg-options`` changed (``clip_len = 64``) reach
+    the entries the dataset base wrote with the old value (:func:`apply_data_vars`). The work
+    dir is, in order: ``work_dir``, the config's own ``work_dir``, or
     ``./work_dirs/<config name>``.
     """
     if not osp.isfile(path):
@@ -44,7 +49,10 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
     cfg = Config.fromfile(path)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    apply_data_vars(cfg)
     freeze_pipelines(cfg)
+    pass_num_classes(cfg)  # labels the model cannot predict are refused when the data loads
+    pass_layout(cfg)  # so is a pickle whose joints are in another order than the config's
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -76,12 +84,20 @@ def freeze_pipelines(cfg: Config) -> Config:
 
 
 def build_runner(cfg: Config, launcher: str = 'none') -> Runner:
-    """Register mmskel's modules, set up (CPU-capable) distribution and build the Runner."""
+    """Register mmskel's modules, set up (CPU-capable) distribution and build the Runner.
+
+    Before the Runner is built, changed dataset variables reach their entries
+    (:func:`apply_data_vars`) and the lr schedule is scaled to ``train_cfg.max_epochs``
+    (:func:`fit_schedule`); the Runner's log says what each changed.
+    """
     register_all_modules(init_default_scope=False)
     setup_distributed(cfg, launcher)
-    if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+    notes = apply_data_vars(cfg)
+    notes += [note for note in [fit_schedule(cfg)] if note]
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+    for note in notes:
+        runner.logger.info(note)
+    return runner
 
 
 def run(cfg: Config, launcher: str, phase: str) -> None:

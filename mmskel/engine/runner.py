@@ -1,18 +1,26 @@
 """mmengine's Runner with checkpoint loading that is safe by default and works under torch's
-``weights_only`` default (see :mod:`mmskel.engine.checkpoint`), strict loading on request, and
-crash-safe checkpoint saving and resuming (see ``docs/reliability.md``)."""
+``weights_only`` default (see :mod:`mmskel.engine.checkpoint`), strict loading on request,
+crash-safe checkpoint saving and resuming, and resumed runs that equal uninterrupted ones
+(see ``docs/reliability.md``)."""
+import copy
 import os
 import os.path as osp
-from typing import Callable, Optional, Union
+from typing import Callable, Dict, Optional, Union
 
+import torch
+from mmengine.dist import get_rank, get_world_size
 from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
+from mmengine.runner import EpochBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
+from torch.utils.data import DataLoader
 
 from mmskel.registry import RUNNERS
 from mmskel.utils.fileio import commit, temp_path
 from .checkpoint import load_checkpoint_file, state_dict_of
 from .checkpoint_files import fit_state_dict, latest_complete_checkpoint
+from .randomness import rng_state, set_rng_state
+from .sync_bn import convert_sync_batchnorm
+from .train_loop import ReproducibleTrainLoop
 
 
 def fit_checkpoint(model, checkpoint: dict, filename: str, strict: bool, logger) -> dict:
@@ -43,9 +51,18 @@ class SkeletonRunner(Runner):
     - ``strict_checkpoint_load`` (bool): refuse weights whose keys or shapes do not match the
       model, naming them (``tools/test.py`` sets it unless ``--load-partial``). Default False,
       mmengine's behaviour (fine-tuning loads a checkpoint with another head).
+    - ``sync_bn`` (mmengine's key): ``'torch'`` in a multi-process run on the CPU (gloo) uses
+      :class:`mmskel.engine.sync_bn.SyncBatchNorm`, which torch's ``SyncBatchNorm`` is not
+      (it refuses CPU tensors); with CUDA, mmengine's conversion as it is.
 
     Checkpoints are written to a hidden temporary file and renamed into place when complete, so
     a kill during a save leaves the previous checkpoints intact.
+
+    Resuming is exact: an ``EpochBasedTrainLoop`` runs as :class:`ReproducibleTrainLoop`
+    (samples seeded by seed, epoch and index; a resume in the middle of an epoch continues
+    after the batches done), checkpoints carry the random streams (``meta['rng_state']``,
+    restored on resume) and data loaders draw their worker seeds from a generator of their
+    own, so that making a loader's iterator (a validation) does not advance torch's stream.
     """
 
     def __init__(self, *args, safe_checkpoint_load: bool = True,
@@ -53,6 +70,7 @@ class SkeletonRunner(Runner):
         self.safe_checkpoint_load = safe_checkpoint_load
         self.strict_checkpoint_load = strict_checkpoint_load
         self._resuming = self._resume_trusted = False
+        self._resumed_rng_state = None
         super().__init__(*args, **kwargs)
 
     @classmethod
@@ -80,12 +98,54 @@ class SkeletonRunner(Runner):
         self.resume(resume_from)
         self._has_loaded = True
 
+    def wrap_model(self, model_wrapper_cfg: Optional[Dict], model):
+        """As mmengine's; ``sync_bn`` on the CPU converts to mmskel's gloo-capable SyncBN."""
+        sync_bn = self.cfg.get('sync_bn')
+        if not (self.distributed and sync_bn and not torch.cuda.is_available()):
+            return super().wrap_model(model_wrapper_cfg, model)
+        model = convert_sync_batchnorm(model)
+        self.logger.info('BatchNorm layers synchronised over the processes (CPU SyncBN)')
+        self.cfg.sync_bn = None  # mmengine's own conversion would make torch's CPU-less kind
+        try:
+            return super().wrap_model(model_wrapper_cfg, model)
+        finally:
+            self.cfg.sync_bn = sync_bn
+
+    def build_train_loop(self, loop):
+        """As mmengine's, with :class:`ReproducibleTrainLoop` for an epoch-based loop."""
+        if isinstance(loop, dict):
+            loop = copy.deepcopy(loop)
+            if loop.get('type') in ('EpochBasedTrainLoop', EpochBasedTrainLoop) or (
+                    'type' not in loop and loop.get('by_epoch')):
+                loop.pop('by_epoch', None)
+                loop['type'] = ReproducibleTrainLoop
+        return super().build_train_loop(loop)
+
+    @staticmethod
+    def build_dataloader(dataloader: Union[DataLoader, Dict], seed: Optional[int] = None,
+                         diff_rank_seed: bool = False) -> DataLoader:
+        """As mmengine's; a loader built here draws its iterators' base seeds from a generator
+        of its own, not from torch's global one (which dropout and the like share)."""
+        loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        if isinstance(loader, DataLoader) and loader.generator is None:
+            loader.generator = torch.Generator().manual_seed(seed or 0)
+        return loader
+
     def resume(self, filename: str, *args, **kwargs) -> None:
+        """As mmengine's, and the random streams are restored as they were at the save."""
         self._resuming = True
+        self._resumed_rng_state = None
         try:
             super().resume(filename, *args, **kwargs)
         finally:
             self._resuming = False
+        states = self._resumed_rng_state
+        if not states:
+            self.logger.warning(f'{filename} holds no random state (saved by an older mmskel '
+                                'or by mmengine): the resumed run will not repeat the '
+                                'interrupted one exactly')
+            return
+        set_rng_state(states[get_rank()] if len(states) == get_world_size() else states[0])
 
     def load_checkpoint(self, filename: str, map_location: Union[str, Callable] = 'cpu',
                         strict: bool = False, revise_keys: list = [(r'^module.', '')]):
@@ -93,6 +153,7 @@ class SkeletonRunner(Runner):
             checkpoint = load_checkpoint_file(filename, map_location,
                                               weights_only=not self._resume_trusted,
                                               training_state=True)
+            self._resumed_rng_state = checkpoint.get('meta', {}).get('rng_state')
         else:
             checkpoint = load_checkpoint_file(filename, map_location, self.safe_checkpoint_load)
         if self.safe_checkpoint_load and not self._resuming:
@@ -112,11 +173,23 @@ class SkeletonRunner(Runner):
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint
 
-    def save_checkpoint(self, out_dir: str, filename: str, *args,
-                        **kwargs) -> Optional[str]:
-        """As mmengine's, but a local checkpoint is written to a hidden temporary file beside
-        it, synced and renamed into place: a kill during the save leaves the old file (or
-        none), never a partial one; a killed save's leftover is removed at the next save."""
+    def rng_states(self) -> list:
+        """The random streams for a checkpoint: this rank's, or every rank's when their seeds
+        differ (``randomness.diff_rank_seed``; gathered, so every rank must save)."""
+        if get_world_size() > 1 and self._randomness_cfg.get('diff_rank_seed'):
+            from mmengine.dist import all_gather_object
+            return all_gather_object(rng_state())
+        return [rng_state()]
+
+    def save_checkpoint(self, out_dir: str, filename: str, file_client_args=None,
+                        save_optimizer: bool = True, save_param_scheduler: bool = True,
+                        meta: Optional[dict] = None, *args, **kwargs) -> Optional[str]:
+        """As mmengine's, with the random streams in ``meta['rng_state']``, but a local
+        checkpoint is written to a hidden temporary file beside it, synced and renamed into
+        place: a kill during the save leaves the old file (or none), never a partial one; a
+        killed save's leftover is removed at the next save."""
+        meta = dict(meta or {}, rng_state=self.rng_states())
+        args = (file_client_args, save_optimizer, save_param_scheduler, meta, *args)
         if '://' in str(out_dir):  # another file backend: its own semantics
             return super().save_checkpoint(out_dir, filename, *args, **kwargs)
         path = osp.join(out_dir, filename)

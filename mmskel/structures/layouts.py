@@ -34,7 +34,9 @@ A custom layout is a plain dict in a config, e.g.::
          flip_pairs=[], joint_names=['wrist', 'a', 'b', 'c', 'd'],
          parts=dict(palm=[0, 1], fingers=[2, 3, 4]))
 """
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 
@@ -123,6 +125,11 @@ class Layout:
     @property
     def num_joints(self) -> int:
         return len(self.parents)
+
+    def same_joints(self, other: 'Layout') -> bool:
+        """Whether ``other`` puts the same joints in the same order: same tree (``parents``)
+        and centre. The joint count alone says nothing about the order."""
+        return self.parents == other.parents and self.center == other.center
 
     @property
     def part_groups(self) -> Dict[str, Tuple[int, ...]]:
@@ -323,3 +330,62 @@ def get_layout(layout: Union[str, dict, Layout]) -> Layout:
                       limbs=tuple(tuple(p) for p in layout.get('limbs', ())),
                       parts=_custom_parts(layout.get('parts', ())))
     raise TypeError(f'layout must be a name, dict or Layout, got {type(layout).__name__}')
+
+
+LayoutSource = Union[str, dict, Layout, Path]
+
+
+def load_layout(layout: LayoutSource) -> Tuple[Layout, Union[str, dict]]:
+    """A built-in layout name, a custom layout dict, or a json file holding such a dict.
+
+    Args:
+        layout (str | dict | Layout | Path): The layout, or the path of a ``.json`` file.
+
+    Returns:
+        tuple[Layout, str | dict]: The layout and its plain form (the name of a built-in
+        layout, else the dict), which a config or an annotation pickle stores.
+
+    Raises:
+        KeyError: ``layout`` is neither a built-in name nor an existing file.
+        ValueError: The file is not json or holds no valid layout dict; the message names it.
+    """
+    if isinstance(layout, Layout):
+        return layout, (layout.name if LAYOUTS.get(layout.name) == layout
+                        else layout_dict(layout))
+    if isinstance(layout, dict):
+        return get_layout(layout), layout
+    if str(layout) in LAYOUTS:
+        return get_layout(str(layout)), str(layout)
+    path = Path(layout)
+    if not path.is_file():
+        raise KeyError(f'layout {str(layout)!r} is neither a built-in layout {sorted(LAYOUTS)} '
+                       'nor a json file with a custom layout dict ("parents", "center", ...)')
+    try:
+        with open(path, encoding='utf-8') as f:
+            spec = json.load(f)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f'{path}: not a json file ({e})') from e
+    if not isinstance(spec, dict):
+        raise ValueError(f'{path}: expected a layout dict ("parents", "center", ...), got '
+                         f'{type(spec).__name__}')
+    try:
+        return get_layout(spec), spec
+    except (KeyError, ValueError, TypeError) as e:
+        raise ValueError(f'{path}: not a valid layout: {e}') from e
+
+
+def layout_dict(layout: Layout) -> dict:
+    """The plain dict of a layout, which :func:`get_layout` turns back into it."""
+    spec = dict(name=layout.name, parents=list(layout.parents), center=layout.center,
+                joint_names=list(layout.joint_names),
+                flip_pairs=[list(p) for p in layout.flip_pairs],
+                limbs=[list(p) for p in layout.limbs],
+                parts={name: list(joints) for name, joints in layout.parts})
+    if layout.pyskl_parents is not None:
+        spec['pyskl_parents'] = list(layout.pyskl_parents)
+    if layout.body_center is not None:
+        spec['body_center'] = layout.body_center
+    for role in ('spine', 'shoulders'):
+        if getattr(layout, role):
+            spec[role] = list(getattr(layout, role))
+    return spec

@@ -34,7 +34,8 @@ def remove_stale_temps(path: str) -> List[str]:
     removed = []
     for tmp in glob.glob(osp.join(glob.escape(folder), f'.{glob.escape(name)}.*.tmp')):
         match = pattern.match(osp.basename(tmp))
-        if match and not _pid_alive(int(match.group(1))):
+        # a folder of that name is not ours (a converter builds its output folder so)
+        if match and osp.isfile(tmp) and not _pid_alive(int(match.group(1))):
             try:
                 os.remove(tmp)
                 removed.append(tmp)

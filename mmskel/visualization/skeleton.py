@@ -11,27 +11,13 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from mmskel.structures.layouts import LAYOUTS, Layout, get_layout
+from mmskel.structures.layouts import Layout, get_layout
 from mmskel.utils import atomic_open
 
 # one colour per person (matplotlib's tab10), cycled beyond ten persons
 PERSON_COLORS = ('tab:blue', 'tab:orange', 'tab:green', 'tab:red', 'tab:purple', 'tab:brown',
                  'tab:pink', 'tab:gray', 'tab:olive', 'tab:cyan')
 WRITERS = {'.gif': 'pillow', '.mp4': 'ffmpeg'}
-
-
-def guess_layout(num_joints: int) -> Layout:
-    """The built-in layout with ``num_joints`` joints.
-
-    Raises:
-        ValueError: No built-in layout, or more than one, has that many joints.
-    """
-    matches = [layout for layout in LAYOUTS.values() if layout.num_joints == num_joints]
-    if len(matches) != 1:
-        known = ', '.join(f'{name} ({lay.num_joints})' for name, lay in LAYOUTS.items())
-        raise ValueError(f'cannot tell the layout of a {num_joints}-joint skeleton; pass a layout '
-                         f'(built-in: {known}; or a dict with "parents" and "center")')
-    return matches[0]
 
 
 def _as_persons(keypoint: np.ndarray, keypoint_score: Optional[np.ndarray]):
@@ -64,7 +50,7 @@ def _limits(points: np.ndarray) -> np.ndarray:
     return np.stack([centre - half, centre + half], 1)
 
 
-def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout, None] = None,
+def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout],
                      out_file: str = 'skeleton.gif', title: str = '', fps: int = 10,
                      keypoint_score: Optional[np.ndarray] = None, size: float = 4.0,
                      dpi: int = 80, person_colors: Sequence[str] = PERSON_COLORS) -> int:
@@ -73,8 +59,9 @@ def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout, None
     Args:
         keypoint (np.ndarray): [T, V, C] or [M, T, V, C] joints, C = 2 (image x, y) or 3
             (x, y up, z). All-zero joints (padding) are not drawn.
-        layout (str | dict | Layout, optional): Skeleton layout for the bones; guessed from the
-            number of joints when None.
+        layout (str | dict | Layout): Skeleton layout for the bones: a built-in name, a custom
+            layout dict or a Layout. Required: the joint count does not tell the joint order
+            (two 20-joint layouts may order their joints differently).
         out_file (str): ``.gif`` (Pillow) or ``.mp4`` (ffmpeg, which must be installed).
         title (str): Title shown above every frame, e.g. the label and the prediction; the
             frame number is added below it.
@@ -100,7 +87,10 @@ def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout, None
         raise ValueError(f'fps must be positive, got {fps}')
     keypoint, visible = _as_persons(keypoint, keypoint_score)
     num_persons, num_frames, num_joints, channels = keypoint.shape
-    layout = guess_layout(num_joints) if layout is None else get_layout(layout)
+    if layout is None:
+        raise ValueError('animate_skeleton needs a layout (a built-in name, a layout dict or a '
+                         'Layout): the joint count does not tell the joint order')
+    layout = get_layout(layout)
     if layout.num_joints != num_joints:
         raise ValueError(f'layout {layout.name!r} has {layout.num_joints} joints but keypoint '
                          f'has {num_joints} (shape {tuple(keypoint.shape)})')

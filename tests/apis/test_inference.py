@@ -118,8 +118,11 @@ def test_bad_files_are_refused_by_name(model, raw, nwucla, tmp_path):
         inference_skeleton(model, nwucla.ann_file, sample='nope')
     with pytest.raises(ValueError, match=r'sample index 5000 is out of range'):
         inference_skeleton(model, nwucla.ann_file, sample=5000)
-    (tmp_path / 'x.csv').write_text('1,2,3\n')
-    with pytest.raises(ValueError, match=r"x.csv: unsupported input file type '.csv'"):
+    (tmp_path / 'x.md').write_text('1,2,3\n')
+    with pytest.raises(ValueError, match=r"x.md: unsupported input file type '.md'"):
+        inference_skeleton(model, tmp_path / 'x.md')
+    (tmp_path / 'x.csv').write_text('1,2,3\n')  # text is read, but 3 values are not 20 joints
+    with pytest.raises(ValueError, match=r'x.csv: wrong joint count: line 1: 3 values per line'):
         inference_skeleton(model, tmp_path / 'x.csv')
     with pytest.raises(FileNotFoundError, match='input file not found'):
         inference_skeleton(model, tmp_path / 'missing.npy')

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from mmskel.apis import zoo
+from mmskel.utils.download import url_key
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,8 +35,10 @@ def test_download_verifies_hash_and_renames(file_server, tmp_path: Path) -> None
 def test_download_into_cache(file_server, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv('MMSKEL_HOME', str(tmp_path / 'home'))
     data = payload(1000)
-    path = zoo.download(file_server.add(hashed_name(data), data), progress=False)
-    assert Path(path).parent == tmp_path / 'home' / 'checkpoints'
+    url = file_server.add(hashed_name(data), data)
+    path = zoo.download(url, progress=False)
+    # the cache is keyed by URL: checkpoints/<a hash of the URL>/<name>
+    assert Path(path).parent == tmp_path / 'home' / 'checkpoints' / url_key(url)
     assert Path(path).read_bytes() == data
 
 

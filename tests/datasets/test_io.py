@@ -151,14 +151,22 @@ def test_restricted_unpickler_builds_arrays_and_builtins(tmp_path, protocol):
     assert loaded['m'] == b'' and loaded['n'] == 10 ** 30
 
 
-def test_protocol_2_annotation_file_with_an_empty_person_loads(tmp_path):
-    sample = make_sample('empty', num_persons=0, channels=2, score=True)
+def test_protocol_2_annotation_file_loads_and_an_empty_person_is_refused(tmp_path):
     path = tmp_path / 'p2.pkl'
+    sample = make_sample('one', num_persons=1, channels=2, score=True)
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split={'train': ['one']}, annotations=[sample]), f, protocol=2)
+    loaded = load_annotations(str(path))['annotations'][0]
+    assert loaded['keypoint'].shape == (1, 6, 25, 2)
+    assert loaded['keypoint_score'].shape == (1, 6, 25)
+    # zero-size arrays unpickle, but a sample without persons would train as all-zero input
+    sample = make_sample('empty', num_persons=0, channels=2, score=True)
     with open(path, 'wb') as f:
         pickle.dump(dict(split={'train': ['empty']}, annotations=[sample]), f, protocol=2)
-    loaded = load_annotations(str(path))['annotations'][0]
-    assert loaded['keypoint'].shape == (0, 6, 25, 2)
-    assert loaded['keypoint_score'].shape == (0, 6, 25)
+    assert load_pickle(str(path))['annotations'][0]['keypoint'].shape == (0, 6, 25, 2)
+    with pytest.raises(AnnotationError, match=r"sample 0 \(frame_dir='empty'\), field "
+                       r"'keypoint': no persons \(M\): shape \(0, 6, 25, 2\)"):
+        load_annotations(str(path))
 
 
 @pytest.mark.parametrize('content', [b'this is not a pickle', b'', b'\x80\x05\x95'])
@@ -205,6 +213,18 @@ def _nan(sample):
     sample['keypoint'][0, 1, 2, 0] = np.nan
 
 
+def _scaled(factor):
+    def edit(sample):
+        sample['keypoint'] = sample['keypoint'] * np.float32(factor)
+    return edit
+
+
+def _at(person, frame, joint, channel, value):
+    def edit(sample):
+        sample['keypoint'][person, frame, joint, channel] = value
+    return edit
+
+
 def _normalised(sample):
     sample['keypoint'] = np.clip(sample['keypoint'][..., :2] / 4, 0, 1).astype(np.float32)
 
@@ -232,9 +252,26 @@ BAD_SAMPLES = {
     'frame_dir_missing': (_drop('frame_dir'), 'frame_dir', 'missing'),
     'frame_dir_int': (_set('frame_dir', 5), 'frame_dir', 'string'),
     'keypoint_missing': (_drop('keypoint'), 'keypoint', 'missing'),
-    'keypoint_nan': (_nan, 'keypoint', 'NaN'),
+    'keypoint_nan': (_nan, 'keypoint', 'contains NaN or inf values: 1 NaN and 0 inf (first at '
+                     'person 0, frame 1, joint 2); expected finite numbers'),
     'keypoint_inf': (_set('keypoint', np.full((2, 6, 25, 3), np.inf, np.float32)), 'keypoint',
-                     'inf'),
+                     'contains NaN or inf values: 0 NaN and 900 inf'),
+    'keypoint_nan_float16': (_set('keypoint', np.full((2, 6, 25, 3), np.nan, np.float16)),
+                             'keypoint', '900 NaN and 0 inf (first at person 0, frame 0'),
+    # finite but absurd: x1e30 trained to a NaN loss before
+    'keypoint_absurd': (_scaled(1e30), 'keypoint', 'absurd magnitude -4.168e+29 at person 0, '
+                        'frame 0, joint 0; expected |value| <= 1e+06'),
+    'keypoint_just_past_limit': (_at(0, 3, 4, 1, -1.5e6), 'keypoint',
+                                 'absurd magnitude -1.5e+06 at person 0, frame 3, joint 4'),
+    'keypoint_no_frames': (_set('keypoint', np.zeros((2, 0, 25, 3), np.float32)), 'keypoint',
+                           'no frames (T): shape (2, 0, 25, 3); expected at least one person, '
+                           'frame and joint'),
+    'keypoint_no_persons': (_set('keypoint', np.zeros((0, 6, 25, 3), np.float32)), 'keypoint',
+                            'no persons (M): shape (0, 6, 25, 3)'),
+    'keypoint_nothing': (_set('keypoint', np.zeros((0, 0, 25, 3), np.float32)), 'keypoint',
+                         'no persons (M) and no frames (T)'),
+    'score_nan': (_set('keypoint_score', np.full((2, 6, 25), np.nan, np.float32)),
+                  'keypoint_score', 'contains NaN or inf values: 300 NaN and 0 inf'),
 }
 
 
@@ -394,3 +431,69 @@ def test_dump_creates_folders(tmp_path):
     dump_annotations([make_sample()], str(path))
     assert load_annotations(str(path))['annotations'][0]['frame_dir'] == 'S001C001P001R001A001'
     assert _leftovers(path.parent, 'ann.pkl') == []
+
+
+def _write(path, samples, **extra):
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split={}, annotations=samples, **extra), f)
+    return str(path)
+
+
+def test_label_outside_the_files_classes_is_refused(tmp_path):
+    samples = [make_sample(f's{i}', label=i % 3, seed=i) for i in range(5)]
+    samples[3]['label'] = 3  # the file names 3 classes: labels 0, 1, 2
+    path = _write(tmp_path / 'ann.pkl', samples, classes=['a', 'b', 'c'])
+    with pytest.raises(AnnotationError) as info:
+        load_annotations(path)
+    assert str(info.value) == (
+        f"{path}: sample 3 (frame_dir='s3'), field 'label': expected a class index in [0, 3) "
+        "(the file's 'classes' names 3), got 3 (1 samples are outside)")
+    out = tmp_path / 'out.pkl'
+    with pytest.raises(AnnotationError, match="sample 3 .*field 'label'"):
+        dump_annotations(samples, str(out), classes=['a', 'b', 'c'])
+    assert not out.exists()
+    # the same labels with one more class name load
+    samples[3]['label'] = 3
+    assert len(load_annotations(_write(tmp_path / 'ok.pkl', samples,
+                                       classes=['a', 'b', 'c', 'd']))['annotations']) == 5
+
+
+def test_classes_that_are_not_a_list_are_refused(tmp_path):
+    path = _write(tmp_path / 'ann.pkl', [make_sample('s0')], classes='abc')
+    with pytest.raises(AnnotationError, match=r"ann.pkl: 'classes' must be a list of class "
+                       r'names, got str'):
+        load_annotations(path)
+
+
+def test_duplicate_frame_dir_with_another_label_is_refused(tmp_path):
+    samples = [make_sample('s0', 0), make_sample('s1', 1, seed=1), make_sample('s0', 2, seed=2)]
+    path = _write(tmp_path / 'ann.pkl', samples)
+    with pytest.raises(AnnotationError) as info:
+        load_annotations(path)
+    assert str(info.value) == (
+        f"{path}: sample 2 (frame_dir='s0'), field 'frame_dir': also the id of sample 0, which "
+        'has label 0 where this one has 2; expected unique ids (a split selects samples by '
+        'frame_dir)')
+
+
+def test_duplicate_frame_dir_with_the_same_label_is_kept_with_a_warning(tmp_path):
+    samples = [make_sample('s0', 4), make_sample('s1', 1, seed=1), make_sample('s0', 4, seed=2)]
+    path = _write(tmp_path / 'ann.pkl', samples)
+    with pytest.warns(UserWarning, match=r"ann.pkl: 1 samples repeat the frame_dir of an "
+                      r"earlier sample with the same label \(e.g. \['s0'\]\); each copy is kept"):
+        data = load_annotations(path)
+    assert [s['frame_dir'] for s in data['annotations']] == ['s0', 's1', 's0']
+
+
+def test_real_pickles_stay_far_inside_the_magnitude_limit():
+    """The bound refuses garbage, never real data: the largest real coordinates (NTU colour
+    pixels, 1255) are three orders of magnitude below it."""
+    from mmskel.datasets.io import KEYPOINT_LIMIT
+    path = shared_path('Kinetics-skeleton-samples', 'kinetics_val_old', '__NrybzYzUg.json')
+    sample = dict(load_kinetics_json(path), label=0)  # pixels of a 340 x 256 frame
+    validate_annotations([sample])
+    assert 1 < np.abs(sample['keypoint']).max() < KEYPOINT_LIMIT / 1000
+    # the same sample with a unit slip (x1e6) is refused
+    sample['keypoint'] = sample['keypoint'] * 1e6
+    with pytest.raises(AnnotationError, match="field 'keypoint': absurd magnitude"):
+        validate_annotations([sample])

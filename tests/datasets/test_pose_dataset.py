@@ -166,3 +166,101 @@ def test_repeat_lists_each_sample_that_many_times(ann_file):
     assert ids == [once.get_data_info(i)['frame_dir'] for i in range(len(once))] * 3
     with pytest.raises(ValueError, match='repeat must be >= 1'):
         PoseDataset(ann_file, repeat=0)
+
+
+# --- labels the model cannot predict are refused at load time (issue 15 defect 6, 17 point 4) --
+
+def _plain_file(tmp_path, labels=(0, 1, 2, 3, 1, 3)):
+    """Like ``ann_file`` but without ``classes``, as pyskl and mmaction2 write them."""
+    names = ['a0', 'a1', 'a2', 'a3', 'b1', 'b3']
+    samples = [_sample(name, label, 5) for name, label in zip(names, labels)]
+    path = tmp_path / 'plain.pkl'
+    dump_annotations(samples, str(path), split={'train': names[:4], 'val': names[4:]})
+    return str(path)
+
+
+def test_label_not_below_num_classes_is_refused_naming_file_sample_and_field(tmp_path):
+    path = _plain_file(tmp_path)
+    with pytest.raises(AnnotationError) as info:
+        PoseDataset(path, num_classes=3)
+    assert str(info.value) == (
+        f"{path}: sample 3 (frame_dir='a3'), field 'label': expected a class index in [0, 3) "
+        '(num_classes=3 of the dataset), got 3 (2 samples are outside)')
+    # the sample is named by its index in the file, not in the split
+    with pytest.raises(AnnotationError, match=r"sample 5 \(frame_dir='b3'\), field 'label'"):
+        PoseDataset(path, split='val', num_classes=3)
+    assert len(PoseDataset(path, num_classes=4)) == 6
+    # only the samples a split keeps are checked
+    assert len(PoseDataset(_plain_file(tmp_path, (0, 1, 2, 1, 1, 0)), split='val',
+                           num_classes=2)) == 2
+
+
+def test_num_classes_checks_the_renumbered_labels_of_a_class_subset(ann_file):
+    dataset = PoseDataset(ann_file, class_subset=[3, 1], num_classes=2)
+    assert sorted({dataset.get_data_info(i)['label'] for i in range(len(dataset))}) == [0, 1]
+    with pytest.raises(AnnotationError, match=r"expected a class index in \[0, 1\) "
+                       r'\(num_classes=1 of the dataset\), got 1'):
+        PoseDataset(ann_file, class_subset=[3, 1], num_classes=1)
+    with pytest.raises(ValueError, match=r"class_subset names labels \[7\], but the file's "
+                       r"'classes' has 4 \(labels 0..3\)"):
+        PoseDataset(ann_file, class_subset=[3, 7])
+
+
+def test_label_outside_an_explicit_metainfo_classes_is_refused(tmp_path):
+    path = _plain_file(tmp_path)
+    with pytest.raises(AnnotationError, match=r"sample 2 \(frame_dir='a2'\), field 'label': "
+                       r"expected a class index in \[0, 2\) \(the dataset's metainfo names 2 "
+                       r'classes\), got 2'):
+        PoseDataset(path, metainfo=dict(classes=['x', 'y']))
+
+
+@pytest.mark.parametrize('value', [0, -3, 2.0, True])
+def test_num_classes_must_be_a_positive_int(ann_file, value):
+    with pytest.raises(ValueError, match=f'num_classes must be an int >= 1, got {value!r}'):
+        PoseDataset(ann_file, num_classes=value)
+
+
+NWUCLA_CONFIG = 'configs/skeleton/stgcn/stgcn_50e_nwucla_xview_keypoint_3d.py'
+
+
+def test_configs_pass_the_dataset_bases_num_classes_to_every_dataset(tmp_path):
+    """A config's datasets get the dataset base's ``num_classes`` (the one the model head reads
+    as ``{{_base_.num_classes}}``), so tools/train.py and tools/test.py refuse a pickle whose
+    labels the model cannot predict instead of failing in the loss or printing accuracies."""
+    from conftest import REPO
+
+    from mmskel.engine import load_config
+    from mmskel.registry import DATASETS
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    path = _plain_file(tmp_path, labels=(0, 1, 2, 3, 9, 10))  # NW-UCLA has 10 classes
+    cfg = load_config(str(REPO / NWUCLA_CONFIG), dict(
+        test_dataloader=dict(dataset=dict(ann_file=path))))
+    assert cfg.model.cls_head.num_classes == cfg.num_classes == 10
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[loader].dataset.num_classes == 10, loader
+    with pytest.raises(AnnotationError, match=r"sample 5 \(frame_dir='b3'\), field 'label': "
+                       r'expected a class index in \[0, 10\) \(num_classes=10 of the dataset\), '
+                       r'got 10'):
+        DATASETS.build(dict(cfg.test_dataloader.dataset, pipeline=[]))
+
+
+def test_pass_num_classes_looks_into_wrappers_and_keeps_explicit_values():
+    from mmskel.datasets.pose_dataset import pass_num_classes
+    from mmskel.utils import register_all_modules
+    register_all_modules()
+    pose = dict(type='PoseDataset', ann_file='x.pkl')
+    cfg = dict(
+        num_classes=7,
+        train_dataloader=dict(dataset=dict(type='RepeatDataset', times=2, dataset=dict(pose))),
+        val_dataloader=dict(dataset=dict(type='ConcatDataset', datasets=[
+            dict(pose), dict(pose, num_classes=5)])),
+        test_dataloader=dict(dataset=dict(type='SomeOtherDataset', ann_file='y')))
+    pass_num_classes(cfg)
+    assert cfg['train_dataloader']['dataset']['dataset']['num_classes'] == 7
+    assert 'num_classes' not in cfg['train_dataloader']['dataset']  # RepeatDataset takes none
+    assert [d['num_classes'] for d in cfg['val_dataloader']['dataset']['datasets']] == [7, 5]
+    assert 'num_classes' not in cfg['test_dataloader']['dataset']
+    # a config without num_classes is left as it is
+    assert pass_num_classes(dict(train_dataloader=dict(dataset=dict(pose)))) == \
+        dict(train_dataloader=dict(dataset=pose))

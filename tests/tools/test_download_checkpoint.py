@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from mmskel.utils.download import url_key
 from .conftest import WorkDir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def test_test_tool_takes_a_url(tools, trained, published, file_server, tmp_path)
     env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
     tools.run(['tools/test.py', CONFIG, url, '--work-dir', tmp_path / 'work_dir', '--out',
                tmp_path / 'result.pkl', '--cfg-options', *tools.options()], cwd=tmp_path, env=env)
-    assert (tmp_path / 'home' / 'checkpoints' / published.name).is_file()
+    assert (tmp_path / 'home' / 'checkpoints' / url_key(url) / published.name).is_file()
     with open(tmp_path / 'result.pkl', 'rb') as f:
         result = pickle.load(f)
     top1 = float((result['scores'].argmax(1) == result['labels']).mean())
@@ -81,7 +82,7 @@ def test_train_tool_starts_from_a_url(tools, published, file_server, tmp_path) -
     env = dict(tools.env(), MMSKEL_HOME=str(tmp_path / 'home'))
     tools.run(['tools/train.py', CONFIG, '--work-dir', tmp_path / 'work_dir', '--cfg-options',
                *tools.options(max_epochs=1), f'load_from={url}'], cwd=tmp_path, env=env)
-    downloaded = tmp_path / 'home' / 'checkpoints' / published.name
+    downloaded = tmp_path / 'home' / 'checkpoints' / url_key(url) / published.name
     assert downloaded.is_file()
     assert f'Load checkpoint from {downloaded}' in WorkDir(tmp_path / 'work_dir').log()
     missing = tools.run(['tools/train.py', CONFIG, '--work-dir', tmp_path / 'missing',

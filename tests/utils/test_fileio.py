@@ -37,3 +37,22 @@ def test_a_killed_writers_temp_is_removed_at_the_next_write(tmp_path):
     assert path.read_bytes() == b'complete'
     assert sorted(os.listdir(tmp_path)) == sorted(['out.bin', live.name])
     assert remove_stale_temps(str(path)) == []
+
+
+def test_stale_temps_of_many_killed_writers_are_removed_and_folders_kept(tmp_path):
+    """Several writers killed (their pids gone) leave a temp each; a folder with the same kind
+    of name (a converter's output being built) is not a temp file and stays."""
+    path = tmp_path / 'ann.pkl'
+    dead = []
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'],
+                              capture_output=True, text=True)
+        dead.append(int(proc.stdout))
+    stale = [tmp_path / f'.ann.pkl.{pid}.x{i}.tmp' for i, pid in enumerate(dead)]
+    for tmp in stale:
+        tmp.write_bytes(b'half')
+    folder = tmp_path / f'.ann.pkl.{dead[0]}.dir.tmp'
+    folder.mkdir()
+    with atomic_open(str(path)) as f:
+        f.write(b'whole')
+    assert sorted(os.listdir(tmp_path)) == sorted(['ann.pkl', folder.name])

@@ -7,8 +7,7 @@ from matplotlib import animation
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from mmskel.structures.layouts import get_layout
-from mmskel.visualization import animate_skeleton, guess_layout
+from mmskel.visualization import animate_skeleton
 
 
 def frames_of(path):
@@ -56,12 +55,12 @@ def test_gif_of_a_real_3d_sample_has_one_frame_per_input_frame(nwucla_sample, tm
     assert Image.open(out).info['duration'] == 200  # 5 fps
 
 
-def test_guessed_layout_and_two_persons_in_2d(tmp_path):
+def test_two_persons_in_2d(tmp_path):
     rng = np.random.default_rng(0)
     keypoint = rng.uniform(0, 100, (2, 4, 17, 2))
     keypoint[1, 2:] = 0  # the second person leaves after frame 2 (zero padding)
     out = tmp_path / 'two.gif'
-    assert animate_skeleton(keypoint, None, str(out), size=3, dpi=50) == 4
+    assert animate_skeleton(keypoint, 'coco', str(out), size=3, dpi=50) == 4
     frames = frames_of(out)
     assert frames.shape == (4, 150, 150, 3)
     assert has_color(frames[0], 'tab:blue') and has_color(frames[0], 'tab:orange')
@@ -86,10 +85,16 @@ def test_bad_inputs_are_named(tmp_path):
         animate_skeleton(np.ones((1, 2, 17, 2)), 'coco', str(tmp_path / 'a.avi'))
     with pytest.raises(ValueError, match=r'\[T, V, C\] or \[M, T, V, C\]'):
         animate_skeleton(np.ones((2, 17)), 'coco', str(tmp_path / 'a.gif'))
-    with pytest.raises(ValueError, match='cannot tell the layout of a 7-joint'):
-        guess_layout(7)
-    assert guess_layout(25) is get_layout('nturgb+d')
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_the_layout_is_never_guessed_from_the_joint_count(tmp_path):
+    """25 joints used to be drawn as nturgb+d whatever their order; now a layout is required."""
+    with pytest.raises(TypeError, match="layout"):
+        animate_skeleton(np.ones((1, 2, 25, 3)), out_file=str(tmp_path / 'a.gif'))
+    with pytest.raises(ValueError, match='needs a layout .*joint count does not tell'):
+        animate_skeleton(np.ones((1, 2, 25, 3)), None, str(tmp_path / 'a.gif'))
+    assert not list(tmp_path.iterdir())
 
 
 def test_mp4_needs_ffmpeg(tmp_path):

@@ -11,6 +11,7 @@ from mmengine.config import Config, DictAction
 
 from mmskel.models.complexity import complexity
 from mmskel.models.input_spec import input_spec
+from mmskel.utils.data_vars import apply_data_vars
 
 
 def parse_args():
@@ -29,6 +30,7 @@ def main():
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
+    apply_data_vars(cfg)  # a child config's clip_len, num_persons, ... (docs/configs.md)
     result = complexity(cfg, args.shape)
     axes = 'CTHW' if input_spec(cfg).heatmap_size else 'MTVC'
     print(f'config: {args.config}')

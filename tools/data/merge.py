@@ -11,7 +11,21 @@ Example:
 import argparse
 from typing import Dict, List, Optional, Sequence
 
-from mmskel.datasets.io import dump_annotations, load_annotations
+from mmskel.datasets.io import annotation_layout, dump_annotations, load_annotations
+
+
+def common_layout(inputs: Sequence[str], datasets: Sequence[dict]):
+    """The layout the inputs state (a name or dict), None when none does; inputs whose joints
+    follow different layouts cannot merge, whatever their joint counts."""
+    stated = [(path, data['layout']) for path, data in zip(inputs, datasets)
+              if data.get('layout') is not None]
+    for path, layout in stated[1:]:
+        first = annotation_layout(dict(layout=stated[0][1]), stated[0][0])
+        if not annotation_layout(dict(layout=layout), path).same_joints(first):
+            raise ValueError(f'{stated[0][0]} and {path} have different layouts ({first.name!r} '
+                             f'and {annotation_layout(dict(layout=layout)).name!r}): their '
+                             'joints are not in the same order')
+    return stated[0][1] if stated else None
 
 
 def merge_annotations(inputs: Sequence[str], out: str, classes: Optional[Sequence[str]] = None,
@@ -32,6 +46,7 @@ def merge_annotations(inputs: Sequence[str], out: str, classes: Optional[Sequenc
         ``--classes`` or ``--split``, per input).
     """
     datasets = [load_annotations(path, trusted=trusted) for path in inputs]
+    common_layout(inputs, datasets)  # refuse before any work
     named = [('classes' in d) for d in datasets]
     if any(named) and not all(named):
         raise ValueError('some inputs have class names and some have not: '
@@ -81,6 +96,9 @@ def merge_annotations(inputs: Sequence[str], out: str, classes: Optional[Sequenc
             for split_name in membership.get(frame_dir, []):
                 merged.setdefault(split_name, []).append(frame_dir)
     extra = dict(classes=list(classes)) if classes is not None else {}
+    layout = common_layout(inputs, datasets)
+    if layout is not None:
+        extra['layout'] = layout
     dump_annotations(annotations, out, split=merged, **extra)
     return dict(out=out, num_samples=len(annotations), classes=extra.get('classes'),
                 split_sizes={k: len(v) for k, v in merged.items()}, dropped=dropped)

@@ -1,5 +1,7 @@
-"""Print a config as tools/train.py sees it: bases merged, ``--cfg-options`` applied, named
-pipeline steps turned into their ordered lists.
+"""Print a config as tools/train.py sees it: bases merged, ``--cfg-options`` applied, changed
+dataset variables carried to their entries, the lr schedule scaled to ``train_cfg.max_epochs``,
+named pipeline steps turned into their ordered lists. What was carried or scaled is said on
+stderr, so that stdout holds the config alone.
 
     python tools/misc/print_config.py CONFIG [--key a.b.c] [--cfg-options KEY=VALUE ...]
 """
@@ -10,6 +12,8 @@ import sys
 from mmengine.config import DictAction
 
 from mmskel.engine import load_config
+from mmskel.engine.schedule import fit_schedule
+from mmskel.utils.data_vars import apply_data_vars
 
 
 def parse_args() -> argparse.Namespace:
@@ -38,6 +42,9 @@ def lookup(cfg, key: str):
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
+    for note in apply_data_vars(cfg) + [fit_schedule(cfg)]:
+        if note:
+            print(note, file=sys.stderr)
     if args.key is None:
         print(cfg.pretty_text)
         return

@@ -1,5 +1,9 @@
 """Animate one sample of an annotation pickle, with its label and (optionally) a prediction.
 
+The bones come from the pickle's own layout (its top-level ``layout``) or from ``--layout``
+(a built-in name or a json file of a custom layout), never from the joint count: two layouts
+with the same number of joints may order them differently.
+
 Example::
 
     python tools/misc/vis_skeleton.py data/nwucla/nwucla_3danno.pkl --id a01_s10_e00_v03 \
@@ -8,8 +12,9 @@ Example::
 import argparse
 from typing import Optional, Sequence
 
-from mmskel.datasets.io import load_annotations
+from mmskel.datasets.io import annotation_layout, load_annotations
 from mmskel.evaluation.fusion import ResultFileError, load_result
+from mmskel.structures.layouts import Layout, load_layout
 from mmskel.visualization import animate_skeleton
 
 
@@ -21,7 +26,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     which.add_argument('--index', type=int, help="the sample's position in 'annotations'")
     parser.add_argument('--out', default='skeleton.gif', help='.gif or .mp4 (needs ffmpeg)')
     parser.add_argument('--pred', help='a result file of tools/test.py --out holding the sample')
-    parser.add_argument('--layout', help='layout name (default: guessed from the joint count)')
+    parser.add_argument('--layout', help='a built-in layout name or a json file of a custom '
+                        "layout (default: the pickle's own layout)")
     parser.add_argument('--fps', type=int, default=10)
     parser.add_argument('--trusted', action='store_true',
                         help='load the annotation pickle with the plain unpickler '
@@ -43,9 +49,24 @@ def prediction(result_file: str, frame_dir: str):
     return int(scores.argmax()), float(scores.max()), result.classes
 
 
+def choose_layout(pkl: str, data: dict, layout: Optional[str]) -> Layout:
+    """``--layout`` where given, else the pickle's own layout; never a guess."""
+    if layout is not None:
+        try:
+            return load_layout(layout)[0]
+        except (KeyError, ValueError) as e:
+            raise SystemExit(f'--layout: {e.args[0] if e.args else e}')
+    stored = annotation_layout(data, pkl)
+    if stored is None:
+        raise SystemExit(f'{pkl} carries no layout (top-level "layout"): pass --layout NAME or '
+                         '--layout FILE.json; the joint count does not tell the joint order')
+    return stored
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     data = load_annotations(args.pkl, trusted=args.trusted)
+    layout = choose_layout(args.pkl, data, args.layout)
     samples = data['annotations']
     if args.id is not None:
         found = [s for s in samples if s['frame_dir'] == args.id]
@@ -66,7 +87,7 @@ def main(argv=None) -> None:
             raise SystemExit(str(e))
         title += f"\npred: {class_name(label, pred_classes or classes)}  score {score:.2f}"
     try:
-        frames = animate_skeleton(sample['keypoint'], args.layout, args.out, title=title,
+        frames = animate_skeleton(sample['keypoint'], layout, args.out, title=title,
                                   fps=args.fps, keypoint_score=sample.get('keypoint_score'))
     except (ValueError, KeyError, RuntimeError) as e:
         raise SystemExit(f"{args.pkl}: sample {sample['frame_dir']!r}: {e}")

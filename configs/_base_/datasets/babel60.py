@@ -7,6 +7,7 @@ _base_ = ['./ntu60_xsub_3d.py']
 
 ann_file = 'data/babel/babel60_3danno.pkl'
 num_persons = 1
+data_vars = dict(ann_file=ann_file, num_persons=num_persons)  # see ntu60_xsub_3d
 __steps = dict(format=dict(num_persons=num_persons))
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))

@@ -4,6 +4,7 @@ _base_ = ['./ucf101_split1_heatmap.py']
 
 ann_file = 'data/hmdb51/hmdb51_hrnet.pkl'
 num_classes = 51
+data_vars = dict(ann_file=ann_file, num_classes=num_classes)  # see ntu60_xsub_3d
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file))
 val_dataloader = dict(dataset=dict(ann_file=ann_file))

@@ -7,6 +7,7 @@ _base_ = ['./ntu60_xsub_3d.py']
 ann_file = 'data/kinetics/kinetics_st_2danno.pkl'
 layout = 'openpose'
 num_classes = 400
+data_vars = dict(ann_file=ann_file, layout=layout, num_classes=num_classes)  # see ntu60_xsub_3d
 __steps = dict(normalize=dict(_delete_=True, type='PreNormalize2D'), feats=dict(layout=layout))
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file, split='train', pipeline=__steps))

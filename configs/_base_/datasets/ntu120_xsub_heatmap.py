@@ -4,6 +4,7 @@ _base_ = ['./ntu60_xsub_heatmap.py']
 
 ann_file = 'data/nturgbd/ntu120_hrnet.pkl'
 num_classes = 120
+data_vars = dict(ann_file=ann_file, num_classes=num_classes)  # see ntu60_xsub_3d
 
 train_dataloader = dict(dataset=dict(ann_file=ann_file))
 val_dataloader = dict(dataset=dict(ann_file=ann_file))

@@ -11,6 +11,12 @@ layout = 'nturgb+d'  # joints and their graph (mmskel/structures/layouts.py)
 num_classes = 60
 num_persons = 2  # persons per sample the model takes (padded or dropped to this)
 clip_len = 100  # frames per clip
+# the values the loaders below are written with: a config that inherits this one (or
+# --cfg-options) and sets clip_len, ann_file, ... gets its value into every entry of that
+# name that still holds this one (mmskel/utils/data_vars.py, docs/configs.md); a dataset base
+# that changes a variable records its own value here too
+data_vars = dict(ann_file=ann_file, layout=layout, num_classes=num_classes,
+                 num_persons=num_persons, clip_len=clip_len)
 
 __train_pipeline = dict(
     order=['normalize', 'feats', 'sample', 'decode', 'format', 'pack'],

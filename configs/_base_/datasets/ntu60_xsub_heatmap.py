@@ -7,6 +7,7 @@
 _base_ = ['./ntu60_xsub_2d.py']
 
 clip_len = 48
+data_vars = dict(clip_len=clip_len)  # see ntu60_xsub_3d
 __heatmap = dict(type='GeneratePoseTarget', sigma=0.6, use_score=True, with_kp=True,
                  with_limb=False, layout={{_base_.layout}})
 __train_pipeline = dict(

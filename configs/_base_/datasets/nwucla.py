@@ -8,6 +8,8 @@ layout = 'nw-ucla'
 num_classes = 10
 num_persons = 1
 clip_len = 52  # CTR-GCN's NW-UCLA window
+data_vars = dict(ann_file=ann_file, layout=layout, num_classes=num_classes,
+                 num_persons=num_persons, clip_len=clip_len)  # see ntu60_xsub_3d
 __steps = dict(
     normalize=dict(layout=layout),  # centre on the spine, turn the spine and shoulders
     feats=dict(layout=layout),

@@ -10,6 +10,8 @@ layout = 'nw-ucla'
 num_classes = 10
 num_persons = 1
 clip_len = 52  # CTR-GCN's NW-UCLA window, as in ./nwucla.py
+data_vars = dict(ann_file=ann_file, layout=layout, num_classes=num_classes,
+                 num_persons=num_persons, clip_len=clip_len)  # see ntu60_xsub_3d
 __heatmap = dict(layout=layout)
 __val = dict(sample=dict(clip_len=clip_len), heatmap=__heatmap)
 __train = dict(__val, flip=dict(layout=layout))

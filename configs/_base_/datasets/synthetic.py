@@ -6,6 +6,7 @@ _base_ = ['./ntu60_xsub_3d.py']
 ann_file = 'data/synthetic/synthetic_3danno.pkl'
 num_classes = 15
 clip_len = 24
+data_vars = dict(ann_file=ann_file, num_classes=num_classes, clip_len=clip_len)  # see ntu60_xsub_3d
 # in-process loading: the samples are small, and on a 2-core machine a worker process only
 # takes time from the model
 __loader = dict(num_workers=0, persistent_workers=False)

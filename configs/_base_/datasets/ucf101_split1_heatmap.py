@@ -5,6 +5,7 @@ _base_ = ['./ntu60_xsub_heatmap.py']
 
 ann_file = 'data/ucf101/ucf101_hrnet.pkl'
 num_classes = 101
+data_vars = dict(ann_file=ann_file, num_classes=num_classes)  # see ntu60_xsub_3d
 __train = dict(scale=dict(scale=(48, 48)))
 __test = dict(resize=dict(scale=(-1, 56)), crop=dict(crop_size=56))
 

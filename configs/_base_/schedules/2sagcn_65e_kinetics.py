@@ -1,6 +1,8 @@
 # 2s-AGCN on Kinetics-Skeleton (Shi et al., CVPR 2019). SGD lr 0.1, momentum 0.9 (Nesterov),
 # weight decay 0.0001, lr x0.1 at epochs 45, 55; 65 epochs in all; batch 128 (16 per GPU in the
 # dataset configs: 8 GPU(s); --auto-scale-lr rescales lr for another total batch).
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 65
 milestones = [45, 55]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)

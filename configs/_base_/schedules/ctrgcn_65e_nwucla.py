@@ -2,6 +2,8 @@
 # weight decay 0.0001, 5 linear warm-up epochs, lr x0.1 at epochs 50; 65 epochs in all; batch 16
 # (16 per GPU in the dataset configs: 1 GPU(s); --auto-scale-lr rescales lr for another total
 # batch).
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 65
 milestones = [50]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)

@@ -2,6 +2,8 @@
 # momentum 0.9 (Nesterov), weight decay 0.0005, 5 linear warm-up epochs, lr x0.1 at epochs 70, 90,
 # 110, 130, 150, 170; 190 epochs in all; batch 128 (16 per GPU in the dataset configs: 8 GPU(s);
 # --auto-scale-lr rescales lr for another total batch).
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 190
 milestones = [70, 90, 110, 130, 150, 170]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)

@@ -1,6 +1,8 @@
 # MS-G3D on NTU RGB+D 120 (the authors' configs). SGD lr 0.05, momentum 0.9 (Nesterov), weight
 # decay 0.0005, lr x0.1 at epochs 30, 50; 60 epochs in all; batch 32 (16 per GPU in the dataset
 # configs: 2 GPU(s); --auto-scale-lr rescales lr for another total batch).
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 60
 milestones = [30, 50]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)

@@ -2,6 +2,8 @@
 # momentum 0.9 (Nesterov), weight decay 0.0001, 10 linear warm-up epochs, lr x0.1 at epochs 50,
 # 70, 90; 110 epochs in all; batch 32 (16 per GPU in the dataset configs: 2 GPU(s);
 # --auto-scale-lr rescales lr for another total batch).
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 110
 milestones = [50, 70, 90]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)

@@ -2,6 +2,8 @@
 # norm 40, cosine decay over 24 epochs, batch 16 x 8 GPUs. The heatmap dataset bases show each
 # training sample 10 times per epoch (PoseDataset(repeat=10), upstream's RepeatDataset), so the
 # 24 epochs are the "240e" of the config names.
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 24
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')

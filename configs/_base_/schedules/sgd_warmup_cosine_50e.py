@@ -1,5 +1,7 @@
 # NW-UCLA recipe for the mmaction2/pyskl models: SGD 0.1 with Nesterov momentum, 5 linear
 # warm-up epochs then cosine decay to 50 epochs, batch 16 on one GPU, validation every epoch.
+# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
+# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 50
 warmup_epochs = 5
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)

@@ -21,16 +21,25 @@ import numpy as np
 from tqdm import tqdm
 
 from mmskel.datasets.io import dump_annotations
-from mmskel.utils.safe_pickle import RestrictedUnpickler
+from mmskel.utils.safe_pickle import load_pickle
 from .report import head_lines, tail_lines, write_log
 
 SPLITS = ('train', 'val')
 
 
 def load_babel_labels(path: Union[str, Path]) -> Tuple[List[str], List[Sequence]]:
-    """Read a ``*_label_{60,120}.pkl``: sample names and the four per-sample id lists."""
-    with open(path, 'rb') as f:
-        content = RestrictedUnpickler(f, encoding='latin1').load()
+    """Read a ``*_label_{60,120}.pkl``: sample names and the four per-sample id lists.
+
+    Raises:
+        UnreadablePickleError: (a ValueError) naming the file, when it is no pickle or holds
+            anything but plain data (code, objects).
+        ValueError: naming the file, when its content is not the release's layout.
+    """
+    # Python 2 wrote some releases: latin1 reads its str; no opt-in to full unpickling, since
+    # a real label file holds nothing but lists of names and numbers
+    content = load_pickle(str(path), encoding='latin1',
+                          hint='a BABEL label file holds only lists of names and numbers; this '
+                          'one is not from the release, download it again')
     if not (isinstance(content, (tuple, list)) and len(content) == 2):
         raise ValueError(f'{path}: expected (sample names, (labels, sids, chunks, annotators)), '
                          f'got {type(content).__name__}')
@@ -112,7 +121,7 @@ def convert_babel(root: Union[str, Path], out: Union[str, Path], num_classes: in
         split[name] = [s['frame_dir'] for s in samples]
         annotations += samples
     extra = {'classes': list(class_names)} if class_names is not None else {}
-    dump_annotations(annotations, str(out), split=split, **extra)
+    dump_annotations(annotations, str(out), split=split, layout='nturgb+d', **extra)
     counts = Counter(s['label'] for s in annotations)
     summary = dict(
         root=str(root), out=str(out), num_classes=num_classes,

@@ -274,7 +274,7 @@ def convert_kinetics(root: Union[str, Path], out: Union[str, Path], num_persons:
         raise FileNotFoundError(f'no *.json files in {[str(f) for f in folders.values()]}')
 
     extra = dict(classes=classes) if classes is not None else {}
-    dump_annotations(annotations, str(out), split=split, **extra)
+    dump_annotations(annotations, str(out), split=split, layout='openpose', **extra)
     counts = Counter(sample['label'] for sample in annotations)
     summary = dict(
         root=str(root), out=str(out), num_files=num_files, num_samples=len(annotations),

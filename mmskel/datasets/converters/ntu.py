@@ -362,7 +362,7 @@ def convert_ntu(root: Union[str, Path], out: Union[str, Path], dataset: str = 'n
         for name in split_names(dataset, parse_name(sample['frame_dir'])):
             split.setdefault(name, []).append(sample['frame_dir'])
     split = {name: split.get(name, []) for name in _split_order(dataset)}
-    dump_annotations(annotations, str(out), split=split, classes=classes)
+    dump_annotations(annotations, str(out), split=split, classes=classes, layout='nturgb+d')
     counts = Counter(sample['label'] for sample in annotations)
     summary = dict(
         root=str(root), out=str(out), dataset=dataset, options=options, num_files=len(paths),

@@ -157,7 +157,8 @@ def convert_nwucla(root: Union[str, Path], out: Union[str, Path], workers: int =
         annotations.append(sample)
         split[next(n for n, views in SPLIT_VIEWS.items() if view in views)].append(
             sample['frame_dir'])
-    dump_annotations(annotations, str(out), split=split, classes=list(NWUCLA_CLASSES))
+    dump_annotations(annotations, str(out), split=split, classes=list(NWUCLA_CLASSES),
+                     layout='nw-ucla')
     counts = Counter(sample['label'] for sample in annotations)
     summary = dict(
         root=str(root), out=str(out), num_files=len(paths), num_samples=len(annotations),

@@ -426,7 +426,7 @@ def generate_synthetic(out: str, num_subjects: int = 20, num_train_subjects: int
                                         total_frames=keypoint.shape[1], keypoint=keypoint))
                 split['xsub_train' if subject <= num_train_subjects else 'xsub_val'].append(
                     frame_dir)
-    dump_annotations(annotations, out, split=split, classes=list(CLASSES))
+    dump_annotations(annotations, out, split=split, classes=list(CLASSES), layout=LAYOUT.name)
     return dict(out=str(out), num_samples=len(annotations),
                 split_sizes={name: len(ids) for name, ids in split.items()},
                 classes=list(CLASSES), seconds=round(time.perf_counter() - start, 3))

@@ -4,7 +4,8 @@ Each transform changes ``keypoint`` [M, T, V, C] (C = 2 or 3) of the whole sampl
 the motion within a sequence is kept; joints that are all zero (an absent person, padding) stay
 zero. Place them after normalisation and before :class:`GenSkeFeat`, so bones and motion are
 computed from the augmented joints. Randomness comes from numpy's global generator, which
-mmengine seeds per worker (``randomness=dict(seed=...)``).
+training seeds for each sample from (seed, epoch, sample index)
+(:class:`mmskel.engine.randomness.SeededPipeline`), so a resumed run draws the same.
 """
 from typing import Sequence, Union
 

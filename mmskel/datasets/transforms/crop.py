@@ -215,7 +215,8 @@ class RandomResizedCrop(BaseTransform):
     height log-uniform in ``aspect_ratio_range``); the first that fits is placed at a random
     position, else the centred square is taken. The draws come from numpy's global generator
     and the position from Python's ``random``, in mmaction2's order, so that the same seeds
-    give mmaction2's crop.
+    give mmaction2's crop (in training both are seeded per sample, see
+    :class:`mmskel.engine.randomness.SeededPipeline`).
 
     Required keys: ``keypoint``, ``img_shape``. Modified keys: ``keypoint``, ``img_shape``.
     Added keys: ``crop_bbox``, ``crop_quadruple``.

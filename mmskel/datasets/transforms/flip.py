@@ -52,7 +52,8 @@ class Flip(BaseTransform):
 
     x becomes ``width - x`` for present coordinates (absent ones, at 0, stay 0), as mmaction2's
     ``Flip`` does; joints then swap with their mirror joints (``keypoint_score`` too). The draw
-    ``np.random.rand() < flip_ratio`` uses numpy's global generator.
+    ``np.random.rand() < flip_ratio`` uses numpy's global generator (in training seeded per
+    sample, see :class:`mmskel.engine.randomness.SeededPipeline`).
 
     Required keys: ``keypoint`` [M, T, V, C], ``img_shape``; ``keypoint_score`` [M, T, V]
     (optional). Modified keys: ``keypoint``, ``keypoint_score``. Added keys: ``flip``,

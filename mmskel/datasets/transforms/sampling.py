@@ -16,7 +16,8 @@ class UniformSampleFrames(BaseTransform):
     a random sub-window of ``p_interval`` of the sequence is used first (a temporal crop); in test
     mode the choice is drawn from a fixed seed, so the same sample always gives the same clip,
     and a single ``p_interval`` value keeps that centred fraction of the sequence (CTR-GCN's
-    test-time crop, ``p_interval: [0.95]``).
+    test-time crop, ``p_interval: [0.95]``). Training draws come from numpy's global generator,
+    seeded per sample (:class:`mmskel.engine.randomness.SeededPipeline`).
 
     Required keys: ``total_frames``; ``test_mode`` (optional). Added keys: ``frame_inds``
     [num_clips * clip_len], ``clip_len``, ``num_clips``, ``frame_interval``.

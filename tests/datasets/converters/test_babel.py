@@ -1,5 +1,6 @@
 """BABEL converter on a small release written in the released layout (conftest.babel_release)."""
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import pytest
 
 from mmskel.datasets import load_annotations
 from mmskel.datasets.converters.babel import convert_babel, load_babel_labels
+from mmskel.utils.safe_pickle import UnreadablePickleError
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -56,12 +58,34 @@ def test_bad_release_errors_name_the_file(babel_release, tmp_path):
         convert_babel(babel_release, tmp_path / 'b.pkl')
 
 
-def test_label_pickle_refuses_code(babel_release):
-    import os
-    with open(babel_release / 'train_label_60.pkl', 'wb') as f:
-        pickle.dump((os.system, ('true', )), f)
-    with pytest.raises(pickle.UnpicklingError, match='refusing'):
-        load_babel_labels(babel_release / 'train_label_60.pkl')
+class _Touch:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f'touch {self.marker}', )
+
+
+def test_label_pickle_refuses_code_naming_the_file_and_no_option(babel_release, tmp_path):
+    label_file = babel_release / 'train_label_60.pkl'
+    with open(label_file, 'wb') as f:
+        pickle.dump((['a'], ([_Touch(tmp_path / 'pwned')], [1], [0], ['x'])), f, protocol=2)
+    with pytest.raises(UnreadablePickleError) as info:
+        convert_babel(babel_release, tmp_path / 'b.pkl')
+    assert str(info.value) == (
+        f'{label_file}: refusing to load global posix.system: a safely loaded pickle may hold '
+        'only numpy arrays and builtin types (a BABEL label file holds only lists of names and '
+        'numbers; this one is not from the release, download it again)')
+    assert not (tmp_path / 'pwned').exists()
+    # the converter and its tool have no opt-in to full unpickling: none is suggested
+    assert 'trusted' not in str(info.value)
+
+
+def test_a_truncated_label_file_is_named(babel_release, tmp_path):
+    label_file = babel_release / 'val_label_60.pkl'
+    label_file.write_bytes(label_file.read_bytes()[:40])
+    with pytest.raises(UnreadablePickleError, match=rf'{label_file}: not a readable pickle'):
+        convert_babel(babel_release, tmp_path / 'b.pkl')
 
 
 @pytest.mark.integration

@@ -146,7 +146,7 @@ def test_starter_config_loads_and_builds(tmp_path):
     assert cfg.train_cfg.max_epochs == 80 and cfg.default_scope == 'mmskel'
     model = MODELS.build(cfg.model)
     item = DATASETS.build(cfg.train_dataloader.dataset)[0]  # the config's own pipeline
-    assert tuple(item['inputs'].shape) == (1, 2, 100, 5, 3)
+    assert tuple(item['inputs'].shape) == (1, 2, 8, 5, 3)  # clip_len: the 8-frame data
     with torch.no_grad():
         scores = model(item['inputs'][None].float(), mode='tensor')
     assert scores.shape == (1, 3)

@@ -1,4 +1,4 @@
-"""Convert a folder of your own keypoint arrays (npy, npz, json, csv) to an annotation pickle.
+"""Convert a folder of your own keypoints (npy, npz, json, csv, txt) to an annotation pickle.
 
 Also writes a starter ST-GCN config beside the pickle (<out>.config.py).
 
@@ -9,6 +9,7 @@ Example:
 import argparse
 
 from mmskel.datasets.converters.custom import convert_custom, format_summary
+from mmskel.datasets.converters.readers import add_text_arguments, text_format_from_args
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,14 +32,25 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--img-shape', type=int, nargs=2, default=None, metavar=('H', 'W'),
                         help='frame size of 2D pixel coordinates (then the config normalises '
                         'by it)')
-    return parser.parse_args()
+    parser.add_argument('--classes', default=None,
+                        help='file of one class name a line: fixes the class order (label k is '
+                        'line k); labels not in it are skipped (default: the names in natural '
+                        'order, "2" before "10")')
+    parser.add_argument('--keep-degenerate', action='store_true',
+                        help='keep all-zero and single-frame samples (skipped by default)')
+    add_text_arguments(parser)
+    args = parser.parse_args()
+    args.text = text_format_from_args(parser, args)
+    return args
 
 
 def main() -> None:
     args = parse_args()
     print(format_summary(convert_custom(
         args.root, args.out, args.layout, labels=args.labels, split_by=args.split_by,
-        seed=args.seed, img_shape=args.img_shape)))
+        seed=args.seed, img_shape=args.img_shape,
+        text=args.text, classes=args.classes,
+        keep_degenerate=args.keep_degenerate)))
 
 
 if __name__ == '__main__':
