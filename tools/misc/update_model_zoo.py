@@ -175,6 +175,8 @@ def recipe(path: Path) -> str:
     text = text.split('Recipe: ', 1)[1] if 'Recipe: ' in text else ''
     if not text:
         return 'the `make demo` model (see its header)'
+    if text.startswith("mmskel's CPU budget"):
+        return "mmskel's CPU budget recipe"
     if text.startswith("mmskel's NW-UCLA"):
         return "mmskel's NW-UCLA recipe"
     if text.startswith(("pyskl's recipe", 'mmaction2/pyskl')):

@@ -1,0 +1,8 @@
+# CTR-GCN on NW-UCLA cross-view, 3D joints, joint motion stream, CPU budget recipe: the joint config
+# with GenSkeFeat(feats=['jm'])
+_base_ = ['./ctrgcn_30e_nwucla_xview_keypoint_3d_cpu.py']
+
+__stream = dict(feats=dict(feats=['jm']))
+train_dataloader = dict(dataset=dict(pipeline=__stream))
+val_dataloader = dict(dataset=dict(pipeline=__stream))
+test_dataloader = dict(dataset=dict(pipeline=__stream))
