@@ -7,6 +7,8 @@ STAMP := $(VENV)/.mmskel-installed
 DEMO_CONFIG := configs/skeleton/stgcn/stgcn_10e_synthetic_xsub_keypoint_3d.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
+# test workers (pytest-xdist); 0 runs the suite in this process
+PYTEST_JOBS ?= 2
 
 .PHONY: venv demo lint test test-slow clean venv-mmaction2
 LINTED := mmskel tools tests benchmarks demo configs setup.py
@@ -56,10 +58,10 @@ lint: $(STAMP)
 	$(PY) -m isort --check-only --diff $(LINTED)
 
 test: lint
-	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS) tests
+	$(PY) -m pytest -q -m "not slow" -n $(PYTEST_JOBS) $(PYTEST_ARGS) tests
 
 test-slow: lint
-	$(PY) -m pytest -q $(PYTEST_ARGS) tests
+	$(PY) -m pytest -q -n $(PYTEST_JOBS) $(PYTEST_ARGS) tests
 
 clean:
 	rm -rf $(VENV) work_dirs build *.egg-info mmskel/.mim

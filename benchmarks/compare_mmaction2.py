@@ -32,12 +32,14 @@ import multiprocessing as mp
 import statistics
 import sys
 import tempfile
-import time
 import types
 import warnings
 from pathlib import Path
 
 import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from models import Step  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / 'configs' / 'skeleton'
@@ -153,70 +155,41 @@ def serve(conn, setting: str, args: dict, name: str, weights: str) -> None:
 
 
 class Job:
-    """A model, its batch and its optimizer, in one setting."""
+    """A model with its weights, its batch and its :class:`Step` (optimizer, autocast), in one
+    setting."""
 
     def __init__(self, setting: str, args: dict, name: str, weights: str):
-        self.mmaction2 = setting.startswith('mmaction2')
-        if self.mmaction2:
+        if setting.startswith('mmaction2'):
             import_mmaction2(args['mmaction2_src'])
             from mmaction.structures import ActionDataSample
-            self.model = build_mmaction2(name)
+            model = build_mmaction2(name)
+            # the logits: mmaction2's tensor mode stops after the backbone unless asked
+            head = dict(stage='head')
         else:
             from mmskel.structures import ActionDataSample
-            self.model = build_mmskel(name)
-        # the logits: mmaction2's tensor mode stops after the backbone unless asked for the head
-        self.head = dict(stage='head') if self.mmaction2 else {}
-        self.device = torch.device(args['device'])
-        state = torch.load(weights, map_location='cpu', weights_only=True)
-        self.model.load_state_dict(state, strict=True)
-        self.model.to(self.device)
-        self.dtype = None
-        if setting.endswith('+amp'):
-            from mmskel.engine.amp import amp_dtype
-            self.dtype = amp_dtype(self.device.type)
+            model, head = build_mmskel(name), {}
+        device = torch.device(args['device'])
+        model.load_state_dict(torch.load(weights, map_location='cpu', weights_only=True),
+                              strict=True)
+        self.step = Step(model.to(device), 'amp' if setting.endswith('+amp') else 'fp32', device,
+                         lr=1e-4, **head)
         generator = torch.Generator().manual_seed(0)
         shape = (args['batch'], 1, 2, args['frames'], 25, 3)
-        self.inputs = torch.randn(shape, generator=generator).to(self.device)
-        self.samples = [ActionDataSample().set_gt_label(i % NUM_CLASSES).to(self.device)
+        self.inputs = torch.randn(shape, generator=generator).to(device)
+        self.samples = [ActionDataSample().set_gt_label(i % NUM_CLASSES).to(device)
                         for i in range(args['batch'])]
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=1e-4, momentum=0.9)
-        self.scaler = torch.amp.GradScaler(self.device.type,
-                                           enabled=self.dtype == torch.float16)
-
-    def autocast(self):
-        return torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype is not None)
-
-    def sync(self) -> None:
-        if self.device.type == 'cuda':
-            torch.cuda.synchronize()
 
     def logits(self):
-        """fp32 eval logits (before any training step changes the weights)."""
-        self.model.eval()
-        with torch.no_grad():
-            return self.model(self.inputs, mode='tensor', **self.head).float().cpu()
+        """Eval logits (fp32 in the settings without amp), before any training step changes
+        the weights."""
+        self.infer()
+        return self.step.logits.float().cpu()
 
     def train(self) -> float:
-        self.model.train()
-        self.sync()
-        start = time.perf_counter()
-        self.optimizer.zero_grad(set_to_none=True)
-        with self.autocast():
-            loss = self.model(self.inputs, self.samples, mode='loss')['loss_cls']
-        self.scaler.scale(loss).backward()
-        self.scaler.step(self.optimizer)
-        self.scaler.update()
-        self.sync()
-        return time.perf_counter() - start
+        return self.step(self.inputs, self.samples, inference=False)
 
     def infer(self) -> float:
-        self.model.eval()
-        self.sync()
-        start = time.perf_counter()
-        with torch.no_grad(), self.autocast():
-            self.model(self.inputs, mode='tensor', **self.head)
-        self.sync()
-        return time.perf_counter() - start
+        return self.step(self.inputs, self.samples, inference=True)
 
 
 def check_outputs(workers: dict, rtol: float) -> float:

@@ -25,6 +25,7 @@ import copy
 import statistics
 import time
 from pathlib import Path
+from typing import Optional
 
 import torch
 from mmcv.cnn import fuse_conv_bn
@@ -67,11 +68,14 @@ def to_channels_last(model: torch.nn.Module) -> None:
 
 class Step:
     """One training step of ``model`` in ``setting`` on ``device``: forward under autocast
-    where the setting asks, backward (through a loss scaler for fp16) and an SGD update; with
-    ``inference``, the eval-mode forward to the logits without gradients instead."""
+    where the setting asks, backward (through a loss scaler for fp16) and an SGD update (``lr``);
+    with ``inference``, the eval-mode forward to the logits without gradients instead. Extra
+    ``forward_kwargs`` go to that forward (mmaction2's recognizers need ``stage='head'`` for the
+    logits); benchmarks/compare_mmaction2.py times both kinds of step of one model."""
 
-    def __init__(self, model, setting: str, device: torch.device, inference: bool = False):
-        self.device, self.inference = device, inference
+    def __init__(self, model, setting: str, device: torch.device, inference: bool = False,
+                 lr: float = 1e-3, **forward_kwargs):
+        self.device, self.inference, self.forward_kwargs = device, inference, forward_kwargs
         self.dtype = {'amp': amp_dtype(device.type), 'bf16': torch.bfloat16}.get(setting)
         if inference:
             model.eval()
@@ -80,19 +84,22 @@ class Step:
         if setting == 'fold_bn':
             fuse_conv_bn(model)
         self.model = torch.compile(model) if setting == 'compile' else model
-        self.optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
         self.scaler = torch.amp.GradScaler(device.type, enabled=self.dtype == torch.float16)
         self.in_place = setting != 'plain'
         self.logits = None
 
-    def __call__(self, inputs, samples) -> float:
-        """Seconds for one step (the device synchronised at both ends)."""
+    def __call__(self, inputs, samples, inference: Optional[bool] = None) -> float:
+        """Seconds for one step (the device synchronised at both ends), a training step or an
+        inference one as ``inference`` says (default: as built)."""
+        inference = self.inference if inference is None else inference
+        self.model.train(not inference)
         sync = torch.cuda.synchronize if self.device.type == 'cuda' else (lambda: None)
         sync()
         start = time.perf_counter()
-        if self.inference:
+        if inference:
             with torch.inference_mode(), autocast(self.device.type, self.dtype):
-                self.logits = self.model(inputs, mode='tensor')
+                self.logits = self.model(inputs, mode='tensor', **self.forward_kwargs)
         else:
             self.train(inputs, samples)
         sync()

@@ -18,7 +18,7 @@ from mmengine.config import DictAction
 from mmskel.apis import inference_skeleton, init_recognizer
 from mmskel.apis.inference import config_layout, default_device, fit_to_model
 from mmskel.apis.inputs import read_skeleton_input
-from mmskel.datasets.converters.readers import add_text_arguments, text_format_from_args
+from mmskel.datasets.converters.readers import parse_with_text_arguments
 from mmskel.structures.layouts import load_layout
 
 
@@ -41,14 +41,13 @@ def parse_args() -> argparse.Namespace:
                         help='load a .pkl input with the plain unpickler (a file you trust)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config keys, e.g. model.cls_head.num_classes=10')
-    add_text_arguments(parser)
-    args = parser.parse_args()
-    args.text = text_format_from_args(parser, args)
-    return args
+    return parse_with_text_arguments(parser)
 
 
 def main() -> None:
     args = parse_args()
+    if args.topk < 1:
+        sys.exit(f'error: --topk must be >= 1, got {args.topk}')
     try:
         # the input is read before the weights load: a bad input fails fast, by name
         layout = (load_layout(args.layout)[0] if args.layout is not None
@@ -62,9 +61,10 @@ def main() -> None:
                                 weights_only=not args.unsafe_load, cfg_options=args.cfg_options)
         try:
             sample = fit_to_model(sample, model)
+            # a heatmap config's pipeline checks the pixels (normalised ones are refused)
+            result = inference_skeleton(model, sample, topk=args.topk)
         except ValueError as error:
             raise ValueError(f'{args.input}: {error}') from error
-        result = inference_skeleton(model, sample, topk=args.topk)
     except (ValueError, FileNotFoundError, KeyError) as error:
         sys.exit(f'error: {error}')
     print(result)

@@ -1,6 +1,9 @@
 """Shared fixtures: the third-party data beside the repository, and a temporary cwd."""
 import os
 import random
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +16,7 @@ SHARED_DATA = Path(os.environ.get('MMSKEL_SHARED_DATA', REPO.parent / 'shared' /
 # or runs the docs' commands. `pytest -m "not slow and not integration"` leaves them out.
 INTEGRATION_FIXTURES = {'tools', 'trained', 'train_losses', 'nwucla_subset'}
 INTEGRATION_FILES = {'test_docs.py', 'test_demo.py', 'test_install.py', 'test_benchmarks.py'}
+LONG_FIRST = {'test_docs.py': 0, 'test_configs.py': 1, 'test_demo.py': 2, 'test_install.py': 3}
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -20,6 +24,10 @@ def pytest_collection_modifyitems(items) -> None:
         if INTEGRATION_FIXTURES & set(getattr(item, 'fixturenames', ())) \
                 or item.path.name in INTEGRATION_FILES or item.path.parent.name == 'tools':
             item.add_marker(pytest.mark.integration)
+    # the longest modules first (each module's tests stay together, in their order): parallel
+    # workers (make test's pytest -n) then end on short tests instead of waiting on one long one
+    items.sort(key=lambda item: LONG_FIRST.get(item.path.name, len(LONG_FIRST) +
+                                               (item.path.parent.name != 'tools')))
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +47,14 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a launcher or server of one test (tests run in
+    parallel workers, so none may take a fixed port)."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
 def table_rows(output: str) -> dict:
     """The rows of the markdown tables a benchmark or tool prints: first cell -> other cells."""
     table = [line.split('|')[1:-1] for line in output.splitlines() if line.startswith('| ')]
@@ -48,6 +64,16 @@ def table_rows(output: str) -> dict:
 @pytest.fixture
 def nwucla_root() -> Path:
     return shared_path('NW-UCLA', 'all_sqe')
+
+
+@pytest.fixture(scope='session')
+def nwucla_pixels(tmp_path_factory) -> Path:
+    """NW-UCLA projected to 2D pixels (``convert_nwucla.py --pixels``), converted once."""
+    out = tmp_path_factory.mktemp('nwucla_2d') / 'nwucla_2danno.pkl'
+    subprocess.run([sys.executable, str(REPO / 'tools/data/nwucla/convert_nwucla.py'), '--root',
+                    str(shared_path('NW-UCLA', 'all_sqe')), '--out', str(out), '--pixels'],
+                   check=True, capture_output=True)
+    return out
 
 
 @pytest.fixture

@@ -319,6 +319,11 @@ def test_schedule_and_dataset_variables_resolve_as_before(path: Path, monkeypatc
     # carrying dataset variables changes nothing in a config as shipped
     monkeypatch.setattr(build, 'apply_data_vars', lambda cfg: [])
     assert cfg.to_dict() == load_config(str(path)).to_dict()
+    # and its data_vars record its own values, so a --cfg-options change of one reaches the
+    # entries written for it (a stale record made clip_len=N "reach nothing")
+    raw = Config.fromfile(str(path))
+    record = {k: v for k, v in (raw.get('data_vars') or {}).items() if k in raw}
+    assert {k: raw[k] for k in record} == record
 
 
 @pytest.mark.parametrize('path', sweep(CONFIGS))

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get('MMSKEL_SHARED_DATA', REPO.parent / 'shared' / 'data'))
@@ -41,7 +42,7 @@ while [[ "$1" == -* ]]; do
     case "$1" in -p|-N|-n|-w|-c|-J) shift 2 ;; *) shift ;; esac
 done
 export SLURM_PROCID=0 SLURM_NTASKS=1 SLURM_LOCALID=0 SLURM_NODELIST=localhost
-export MASTER_ADDR=127.0.0.1 MASTER_PORT=29531
+export MASTER_ADDR=127.0.0.1 MASTER_PORT=${MASTER_PORT:-29531}
 exec "$@"
 """
 
@@ -58,8 +59,10 @@ def shell_blocks(path: Path) -> list:
 
 
 def run_once(command: str) -> str:
-    """A ``tools/dev/repeat.sh N ...`` command runs its command once here."""
-    return re.sub(r'(tools/dev/repeat\.sh) \d+', r'\1 1', command)
+    """A ``tools/dev/repeat.sh N ...`` command runs its command once here, and a pytest run of
+    tests of this suite only collects them (checking that they exist): the suite runs them."""
+    command = re.sub(r'(tools/dev/repeat\.sh) \d+', r'\1 1', command)
+    return re.sub(r'(python -m pytest -q) (tests/)', r'\1 --collect-only \2', command)
 
 
 def is_tool_run(command: str) -> bool:
@@ -152,7 +155,9 @@ def test_documented_commands_run(path: Path, tmp_path: Path, nwucla_pickle: Path
                                                'LevelCA')
     (repo / 'data' / 'babel_v1.0_release').symlink_to(babel_release)  # a small test release
     env = dict(os.environ, PATH=f"{tmp_path / 'bin'}:{Path(sys.executable).parent}:"
-               f"{os.environ['PATH']}", PYTHONPATH=str(REPO), MASTER_PORT='29533')
+               f"{os.environ['PATH']}", PYTHONPATH=str(REPO))
+    # ports of their own: tests run in parallel (pytest -n), each launcher on a free port
+    env.update(PORT=str(free_port()), MASTER_PORT=str(free_port()))
     result = subprocess.run(['bash', '-euo', 'pipefail', '-c', '\n'.join(script)], cwd=repo,
                             env=env, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, (f'a command of {path.name} failed:\n'

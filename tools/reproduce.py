@@ -7,10 +7,13 @@ r"""Reproduce a results table: train, test and fuse the streams of a model on a 
 For each seed and stream it runs ``tools/train.py`` and ``tools/test.py`` as subprocesses (the
 commands the docs give, recorded in the table), tests on the val split (the reported numbers)
 and on the train split (the scores the fusion weights are searched on), then fuses the streams
-with the paper's weights and with the searched ones. The table goes to
-``<out>/<benchmark>_<model>_<budget>.{md,json}``. Run it again after an interruption: a finished
-stream (``done.json`` in its folder) is skipped, an unfinished one resumes from the last
-checkpoint of its work dir. ``--cfg-options`` reach every train and test command.
+with the paper's weights and with the searched ones. Each stream's checkpoint is published
+(``publish_checkpoint``: weights only, named by its sha256) into its folder's ``published/``, and
+the table lists the names, so a rerun on the same machine kind can be checked for the same
+weights. The table goes to ``<out>/<benchmark>_<model>_<budget>.{md,json}``. Run it again after
+an interruption: a finished stream (``done.json`` in its folder) is skipped, an unfinished one
+resumes from the last checkpoint of its work dir. ``--cfg-options`` reach every train and test
+command.
 """
 import argparse
 import glob
@@ -28,6 +31,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 import torch
 
+from mmskel.engine import publish_checkpoint, published_checkpoint
 from mmskel.evaluation.fusion import accuracies, align_results, load_result, search_weights
 from mmskel.utils import atomic_open
 
@@ -154,20 +158,30 @@ def test(config: str, run_dir: str, trained: dict, options: List[str]) -> dict:
     return done
 
 
+def publish(run: dict) -> str:
+    """The published file of a done stream's checkpoint (written once, then found again)."""
+    stem = osp.join(run['run_dir'], 'published',
+                    f"{osp.splitext(osp.basename(run['config']))[0]}_seed{run['seed']}")
+    os.makedirs(osp.dirname(stem), exist_ok=True)
+    return published_checkpoint(stem) or publish_checkpoint(run['checkpoint'], stem + '.pth')
+
+
 def run_stream(args: argparse.Namespace, seed: int, stream: str) -> dict:
-    """Bring one stream of one seed to done.json, resuming or skipping what is there."""
+    """Bring one stream of one seed to done.json, resuming or skipping what is there, and
+    publish its checkpoint."""
     run_dir = osp.join(args.work_dir, f'{args.benchmark}_{args.model}_{args.budget}',
                        f'seed{seed}', stream)
     state = stream_state(run_dir)
     print(f'reproduce: seed {seed} stream {stream}: {state}', flush=True)
     if state == 'done':
-        return dict(read_json(osp.join(run_dir, 'done.json')), seed=seed, stream=stream,
-                    run_dir=run_dir)
-    config = find_config(args.model, args.benchmark, stream, args.budget)
-    trained = (read_json(osp.join(run_dir, 'trained.json')) if state == 'trained'
-               else train(config, run_dir, seed, args.cfg_options))
-    return dict(test(config, run_dir, trained, args.cfg_options), seed=seed, stream=stream,
-                run_dir=run_dir)
+        run = read_json(osp.join(run_dir, 'done.json'))
+    else:
+        config = find_config(args.model, args.benchmark, stream, args.budget)
+        trained = (read_json(osp.join(run_dir, 'trained.json')) if state == 'trained'
+                   else train(config, run_dir, seed, args.cfg_options))
+        run = test(config, run_dir, trained, args.cfg_options)
+    run.update(seed=seed, stream=stream, run_dir=run_dir)
+    return dict(run, published=publish(run))
 
 
 def fuse(runs: List[dict]) -> List[dict]:
@@ -215,16 +229,17 @@ def git_commit() -> str:
 def markdown(table: dict) -> str:
     """The results table as a markdown page (accuracies in %, times in minutes)."""
     lines = [f'# {table["model"]} on {table["benchmark"]}, {table["budget"]} budget', '',
-             '| stream | seed | top-1 | mean-class | epochs | train min | test min | config |',
-             '|---|---|---|---|---|---|---|---|']
+             '| stream | seed | top-1 | mean-class | epochs | train min | test min | config | '
+             'published weights |', '|---|---|---|---|---|---|---|---|---|']
     for r in table['streams']:
         lines.append(f'| {r["stream"]} | {r["seed"]} | {100 * r["top1"]:.2f} | '
                      f'{100 * r["mean1"]:.2f} | {r["epochs"]} | {r["train_seconds"] / 60:.1f} | '
-                     f'{r["test_seconds"] / 60:.1f} | `{r["config"]}` |')
+                     f'{r["test_seconds"] / 60:.1f} | `{r["config"]}` | '
+                     f'`{osp.basename(r["published"])}` |')
     for f in table['fusions']:
         weights = ' '.join(f'{w:g}' for w in f['weights'])
         lines.append(f'| {f["stream"]} fused ({f["weights_from"]}: {weights}) | {f["seed"]} | '
-                     f'{100 * f["top1"]:.2f} | {100 * f["mean1"]:.2f} | | | | |')
+                     f'{100 * f["top1"]:.2f} | {100 * f["mean1"]:.2f} | | | | | |')
     info = table['machine']
     lines += ['', f'Machine: {info["cpu"]}, {info["cores"]} cores ({info["torch_threads"]} torch '
               f'threads), torch {info["torch"]}, python {info["python"]}.',
@@ -262,7 +277,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         sys.exit(f'reproduce.py: error: {shlex.join(error.cmd)} exited with {error.returncode}; '
                  'run tools/reproduce.py again to resume')
     keep = ('seed', 'stream', 'config', 'top1', 'mean1', 'epochs', 'train_seconds',
-            'test_seconds', 'checkpoint', 'commands')
+            'test_seconds', 'checkpoint', 'published', 'commands')
     table = dict(benchmark=args.benchmark, model=args.model, budget=args.budget,
                  command=shlex.join(['python', shown(osp.abspath(__file__))] + list(
                      argv if argv is not None else sys.argv[1:])),

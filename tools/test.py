@@ -11,13 +11,11 @@ config's model has no such head.
 import argparse
 import os
 import os.path as osp
-import sys
-
-from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
 from mmskel.engine import (CHECKPOINT_ERRORS, add_trust_argument, apply_trust, load_config, run,
                            use_amp)
+from mmskel.engine.cli import add_amp_arguments, add_launch_arguments, exit_on
 from mmskel.evaluation.acc_metric import METRIC_NAMES
 
 
@@ -32,20 +30,12 @@ def parse_args() -> argparse.Namespace:
                         help='metrics to compute (default: the config\'s)')
     parser.add_argument('--dump', help='write every predicted data sample (mmaction2 style, a '
                         'list of dicts) to this .pkl')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision: bf16 autocast on the CPU (where it has native '
-                        'bf16), fp16 on CUDA')
-    parser.add_argument('--amp-dtype', choices=['float16', 'bfloat16'],
-                        help='the --amp dtype (default: float16 on CUDA, bfloat16 on the CPU)')
+    add_amp_arguments(parser, 'fp16')
     parser.add_argument('--load-partial', action='store_true',
                         help='load only the keys of the checkpoint that fit the model (the '
                         'others are listed in a warning) instead of refusing it')
     add_trust_argument(parser, 'the checkpoint')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. test_dataloader.batch_size=8')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
-                        help=argparse.SUPPRESS)
+    add_launch_arguments(parser, 'test_dataloader.batch_size=8')
     return parser.parse_args()
 
 
@@ -86,18 +76,12 @@ def report_outputs(args: argparse.Namespace) -> None:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
-    try:
+    with exit_on(KeyError, ValueError, RuntimeError, FileNotFoundError):
         args.checkpoint, _ = resolve_checkpoint(args.checkpoint)
-    except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
-        sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
-    try:
+    with exit_on(ValueError):
         apply_args(cfg, args)
-    except ValueError as error:
-        sys.exit(f'error: {error}')
-    try:
+    with exit_on(*CHECKPOINT_ERRORS):
         run(cfg, args.launcher, 'test')
-    except CHECKPOINT_ERRORS as error:
-        sys.exit(f'error: {error}')
     report_outputs(args)
 
 

@@ -1,12 +1,10 @@
 """Train a recognizer: python tools/train.py CONFIG [--validate] [--work-dir DIR] ..."""
 import argparse
-import sys
-
-from mmengine.config import DictAction
 
 from mmskel.apis.zoo import resolve_checkpoint
-from mmskel.engine import (CHECKPOINT_ERRORS, add_trust_argument, apply_trust, load_config, run,
-                           use_amp)
+from mmskel.engine import (CHECKPOINT_ERRORS, NonFiniteLossError, add_trust_argument, apply_trust,
+                           load_config, run, use_amp)
+from mmskel.engine.cli import add_amp_arguments, add_launch_arguments, exit_on
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,18 +21,10 @@ def parse_args() -> argparse.Namespace:
                         'when no PATH is given; the work dir\'s own checkpoints are unpickled in '
                         'full, a PATH or URL safely (weights_only, training state allow-listed)')
     add_trust_argument(parser, 'a --resume PATH|URL or load_from')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision: bf16 autocast on the CPU (where it has native '
-                        'bf16), fp16 with loss scaling on CUDA')
-    parser.add_argument('--amp-dtype', choices=['float16', 'bfloat16'],
-                        help='the --amp dtype (default: float16 on CUDA, bfloat16 on the CPU)')
+    add_amp_arguments(parser, 'fp16 with loss scaling')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by total batch size / auto_scale_lr.base_batch_size')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. train_cfg.max_epochs=5')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
-                        help=argparse.SUPPRESS)
+    add_launch_arguments(parser, 'train_cfg.max_epochs=5')
     return parser.parse_args()
 
 
@@ -62,14 +52,10 @@ def apply_args(cfg, args: argparse.Namespace) -> None:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
-    try:
+    with exit_on(KeyError, ValueError, RuntimeError, FileNotFoundError):
         apply_args(cfg, args)
-    except (KeyError, ValueError, RuntimeError, FileNotFoundError) as error:
-        sys.exit(f'error: {error.args[0] if isinstance(error, KeyError) else error}')
-    try:
+    with exit_on(*CHECKPOINT_ERRORS, NonFiniteLossError):
         run(cfg, args.launcher, 'train')
-    except CHECKPOINT_ERRORS as error:
-        sys.exit(f'error: {error}')
 
 
 if __name__ == '__main__':

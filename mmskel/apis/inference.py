@@ -197,7 +197,9 @@ def init_recognizer(config: Union[str, Config], checkpoint: Optional[str] = None
         ``.amp_dtype`` (the autocast dtype, None for float32).
     """
     cfg = load_model_config(config, cfg_options)
-    register_all_modules(init_default_scope=False)
+    # mmskel the default scope, as mmaction2's init_recognizer does: the config's datasets and
+    # pipelines then build by their unprefixed names in the caller's code too
+    register_all_modules()
     model = MODELS.build(cfg.model)
     meta = {}
     if checkpoint is not None:

@@ -13,8 +13,11 @@ Resuming from a given path or URL needs the training state as well, so
 scheduler state hold (``HistoryBuffer``, numpy arrays, scalars and dtypes, and the look-up of a
 ``HistoryBuffer`` statistic method by name) and refuses everything else.
 """
+import glob
+import os
 import os.path as osp
 import pickle
+import time
 import zipfile
 from typing import Any, Optional
 
@@ -23,7 +26,8 @@ import torch
 from mmengine.fileio import get_local_path
 from mmengine.logging import HistoryBuffer
 
-from mmskel.utils.download import download, is_url
+from mmskel.utils import atomic_open
+from mmskel.utils.download import download, file_sha256, is_url
 
 OPT_OUT = ('load it with weights_only=False (--trust-checkpoint for tools/train.py and '
            'tools/test.py, --cfg-options safe_checkpoint_load=False in other runs, --unsafe-load '
@@ -184,3 +188,47 @@ def state_dict_of(checkpoint: Any, name: str) -> dict:
         raise ValueError(f'{name}: the state dict holds non-tensor entries {odd[:3]}; {OPT_OUT}')
     return {k[len('module.'):] if k.startswith('module.') else k: v
             for k, v in state_dict.items()}
+
+
+# meta keys of an mmengine training checkpoint that hold plain values only; not the run's
+# time-stamped experiment_name, so that a rerun that learns the same weights publishes the same
+# bytes, under the same hash
+PUBLISHED_META = ('epoch', 'iter', 'seed', 'mmengine_version', 'dataset_meta')
+
+
+def publish_checkpoint(in_file: str, out_file: str) -> str:
+    """Write a training checkpoint's weights and plain metadata, named the OpenMMLab way.
+
+    The optimizer, schedulers and message hub are dropped (their pickled objects are refused
+    by ``torch.load(weights_only=True)``). ``<stem>.pth`` is renamed
+    ``<stem>_YYYYMMDD-<first 8 hex of its sha256>.pth``, the name downloads are verified
+    against.
+
+    Args:
+        in_file (str): A training checkpoint, read with the safe loader.
+        out_file (str): ``<stem>.pth``; the date and hash are appended.
+
+    Returns:
+        str: The path of the published file.
+    """
+    checkpoint = load_checkpoint_file(in_file)
+    if not isinstance(checkpoint, dict) or 'state_dict' not in checkpoint:
+        raise ValueError(f'{in_file}: expected an mmengine checkpoint (a dict with '
+                         f'"state_dict"), got {type(checkpoint).__name__}'
+                         + (f' with keys {sorted(checkpoint)}' if isinstance(checkpoint, dict)
+                            else ''))
+    meta = checkpoint.get('meta') or {}
+    stripped = dict(state_dict=state_dict_of(checkpoint, in_file),
+                    meta={key: meta[key] for key in PUBLISHED_META if key in meta})
+    stem = out_file[:-len('.pth')] if out_file.endswith('.pth') else out_file
+    with atomic_open(stem + '.pth') as f:
+        torch.save(stripped, f)
+    final = f'{stem}_{time.strftime("%Y%m%d")}-{file_sha256(stem + ".pth")[:8]}.pth'
+    os.replace(stem + '.pth', final)
+    return final
+
+
+def published_checkpoint(stem: str) -> Optional[str]:
+    """The newest file that :func:`publish_checkpoint` wrote for ``<stem>.pth``, if any."""
+    found = sorted(glob.glob(glob.escape(stem) + '_[0-9]*-[0-9a-f]*.pth'), key=osp.getmtime)
+    return found[-1] if found else None

@@ -34,10 +34,11 @@ A custom layout is a plain dict in a config, e.g.::
          flip_pairs=[], joint_names=['wrist', 'a', 'b', 'c', 'd'],
          parts=dict(palm=[0, 1], fingers=[2, 3, 4]))
 """
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from mmskel.utils.fileio import load_json
 
 
 @dataclass(frozen=True)
@@ -360,14 +361,7 @@ def load_layout(layout: LayoutSource) -> Tuple[Layout, Union[str, dict]]:
     if not path.is_file():
         raise KeyError(f'layout {str(layout)!r} is neither a built-in layout {sorted(LAYOUTS)} '
                        'nor a json file with a custom layout dict ("parents", "center", ...)')
-    try:
-        with open(path, encoding='utf-8') as f:
-            spec = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f'{path}: not a json file ({e})') from e
-    if not isinstance(spec, dict):
-        raise ValueError(f'{path}: expected a layout dict ("parents", "center", ...), got '
-                         f'{type(spec).__name__}')
+    spec = load_json(path, dict, 'a layout dict ("parents", "center", ...)')
     try:
         return get_layout(spec), spec
     except (KeyError, ValueError, TypeError) as e:

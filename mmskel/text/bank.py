@@ -29,8 +29,8 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Uni
 
 import numpy as np
 
-from mmskel.utils.download import cache_dir
 from mmskel.utils.fileio import atomic_open
+from mmskel.utils.home import mmskel_home
 from .descriptions import texts_from_spec
 from .encoders import build_encoder
 
@@ -225,7 +225,7 @@ MAKE_BANK = 'tools/misc/make_text_bank.py'
 def bank_cache_dir() -> str:
     """``$MMSKEL_HOME/text_banks``, default ``~/.cache/mmskel/text_banks`` (beside the
     checkpoint cache of :func:`mmskel.utils.download.cache_dir`)."""
-    return osp.join(osp.dirname(cache_dir()), 'text_banks')
+    return mmskel_home('text_banks')
 
 
 def cached_bank_path(texts: str, encoder: Union[str, dict], class_texts: Sequence,

@@ -26,6 +26,7 @@ import zipfile
 from typing import IO, List, Optional, Tuple
 
 from .fileio import atomic_open
+from .home import mmskel_home
 
 try:
     import fcntl
@@ -42,8 +43,7 @@ PICKLE_SUFFIXES = ('.pkl', '.pickle')
 
 def cache_dir() -> str:
     """``$MMSKEL_HOME/checkpoints``, default ``~/.cache/mmskel/checkpoints``."""
-    home = os.environ.get('MMSKEL_HOME', osp.join('~', '.cache', 'mmskel'))
-    return osp.join(osp.expanduser(home), 'checkpoints')
+    return mmskel_home('checkpoints')
 
 
 def is_url(text: str) -> bool:

@@ -1,16 +1,18 @@
-"""Atomic file writes: write to a temporary name beside the target, then rename over it.
+"""Atomic file writes: write to a temporary name beside the target, then rename over it; and a
+json reader that names the file it cannot use.
 
 The temporary name is hidden and carries the writer's process id
 (``.<name>.<pid>.<random>.tmp``), so that a later write of the same file can tell the leftovers of
 a killed writer (its process is gone) from the file another live process is writing now.
 """
 import glob
+import json
 import os
 import os.path as osp
 import re
 import tempfile
 from contextlib import contextmanager
-from typing import IO, Iterator, List
+from typing import IO, Any, Iterator, List, Tuple, Type, Union
 
 
 def _pid_alive(pid: int) -> bool:
@@ -100,3 +102,30 @@ def atomic_open(path: str, mode: str = 'wb') -> Iterator[IO]:
             os.remove(tmp)
         raise
     commit(tmp, path)
+
+
+def load_json(path: str, kind: Union[Type, Tuple[Type, ...]], expected: str,
+              unreadable: str = 'not a json file') -> Any:
+    """Read a json file whose top-level value must be of type ``kind``.
+
+    Args:
+        path (str): The file.
+        kind (type | tuple[type]): The type (or types) the top-level value must have.
+        expected (str): What the file should hold, for the message, e.g. ``'a layout dict'``.
+        unreadable (str): What a file that is not UTF-8 json is, for the message.
+
+    Returns:
+        The decoded value.
+
+    Raises:
+        ValueError: ``'<path>: <unreadable> (<decode error>)'`` for a file that is not UTF-8
+            json, ``'<path>: expected <expected>, got <type>'`` for another top-level type.
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            content = json.load(f)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f'{path}: {unreadable} ({e})') from e
+    if not isinstance(content, kind):
+        raise ValueError(f'{path}: expected {expected}, got {type(content).__name__}')
+    return content

@@ -2,6 +2,7 @@
 import json
 import os
 import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -153,6 +154,22 @@ def test_2d_input_takes_scores_as_a_third_channel_or_separately(tmp_path):
     assert model.class_names == ['class_0', 'class_1', 'class_2', 'class_3']  # no names known
     with pytest.raises(ValueError, match=r'3 channels per joint \(2D \(x, y\) with a score'):
         inference_skeleton(model, xy)
+
+
+def test_the_config_datasets_build_after_init_recognizer(tmp_path):
+    # a fresh process: no default scope set by earlier tests
+    config = tmp_path / 'cfg.py'
+    coco_2d_config().dump(str(config))
+    script = (f'from mmskel.apis import init_recognizer\n'
+              f'from mmskel.registry import DATASETS\n'
+              f'model = init_recognizer({str(config)!r}, device="cpu")\n'
+              f'dataset = model.cfg.test_dataloader.dataset\n'
+              f'dataset.update(ann_file="missing.pkl", lazy_init=True)\n'
+              f'print(type(DATASETS.build(dataset)).__name__)\n')
+    proc = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split()[-1] == 'PoseDataset'
 
 
 def test_class_names_come_from_the_config_first(tmp_path):

@@ -2,14 +2,11 @@
 pixels): 2D keypoints and scores in, the same scores as the test dataloader's, with img_shape
 given, read from the input, or taken from the keypoints' extent."""
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from conftest import shared_path  # tests/conftest.py
 
 from mmskel.apis import inference_skeleton, init_recognizer
 from mmskel.apis.inference import keypoint_extent
@@ -21,12 +18,8 @@ CONFIG = REPO / 'configs' / 'skeleton' / 'posec3d' / 'x3d_shallow_nwucla_xview_k
 
 
 @pytest.fixture(scope='module')
-def pixels(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp('nwucla_2d') / 'nwucla_2danno.pkl'
-    subprocess.run([sys.executable, str(REPO / 'tools/data/nwucla/convert_nwucla.py'), '--root',
-                    str(shared_path('NW-UCLA', 'all_sqe')), '--out', str(out), '--pixels'],
-                   check=True, capture_output=True)
-    return out
+def pixels(nwucla_pixels) -> Path:
+    return nwucla_pixels  # tests/conftest.py
 
 
 @pytest.fixture(scope='module')

@@ -1,13 +1,13 @@
 """Distributed training against one process (issue 15, defect 8): mmskel's CPU SyncBN normalises
 two processes' half batches as batch norm does the whole batch, and SkeletonRunner uses it for
 ``sync_bn`` on the CPU; the 2-process training run is measured in benchmarks/ddp_equivalence.py."""
-import socket
 from pathlib import Path
 
 import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from conftest import free_port
 from torch import nn
 
 from mmskel.engine.sync_bn import SyncBatchNorm, convert_sync_batchnorm
@@ -49,12 +49,6 @@ def rank_half(rank: int, port: int, out_dir: Path) -> None:
                    out_dir / f'rank{rank}.pth')
     finally:
         dist.destroy_process_group()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def test_two_processes_normalise_as_one_whole_batch(tmp_path):

@@ -1,6 +1,10 @@
 """FiniteLossHook: a NaN or inf training loss stops the run, naming the step, terms and batch."""
 import math
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import torch
@@ -124,3 +128,33 @@ def test_every_config_gets_the_hook_from_the_default_runtime():
     cfg = load_config(str(REPO / 'configs/skeleton/stgcn/stgcn_50e_nwucla_xview_keypoint_3d.py'))
     assert cfg.default_hooks.finite_loss == dict(type='FiniteLossHook')
     assert isinstance(HOOKS.build(cfg.default_hooks.finite_loss), FiniteLossHook)
+
+
+def test_train_tool_prints_a_non_finite_loss_as_one_error_paragraph(tmp_path):
+    """tools/train.py on a tiny synthetic ST-GCN whose loss weight is inf: exit status 1 and
+    the hook's message as ``error: ...``, no traceback, no checkpoint."""
+    from mmskel.datasets.converters.synthetic import generate_synthetic
+    repo = Path(__file__).resolve().parents[2]
+    ann_file = tmp_path / 'synthetic_3danno.pkl'
+    generate_synthetic(str(ann_file), num_subjects=2, num_train_subjects=1,
+                       samples_per_class_per_subject=1, min_frames=30, max_frames=40)
+    options = [f'train_dataloader.dataset.ann_file={ann_file}',
+               'train_dataloader.dataset.indices=4', 'train_dataloader.batch_size=4',
+               'model.backbone.base_channels=8', 'model.backbone.num_stages=4',
+               'model.backbone.inflate_stages=[3]', 'model.backbone.down_stages=[3]',
+               'model.cls_head.in_channels=16', 'model.cls_head.loss_cls.type=CrossEntropyLoss',
+               'model.cls_head.loss_cls.loss_weight=inf', 'train_cfg.max_epochs=1']
+    env = dict(os.environ, PYTHONPATH=str(repo), OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        [sys.executable, str(repo / 'tools/train.py'),
+         str(repo / 'configs/skeleton/stgcn/stgcn_10e_synthetic_xsub_keypoint_3d.py'),
+         '--work-dir', str(tmp_path / 'work_dir'), '--cfg-options', *options],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    error = proc.stderr.splitlines()[-1]  # one line: warnings may come before it
+    assert error.startswith(
+        'error: non-finite training loss at epoch 1, iteration 1 of the epoch (iteration 1 in '
+        'all): loss=inf, loss_cls=inf; the batch held ')
+    assert error.endswith('resume from the last checkpoint with a lower learning rate')
+    assert 'Traceback' not in proc.stdout + proc.stderr
+    assert not list((tmp_path / 'work_dir').glob('*.pth'))

@@ -2,7 +2,6 @@
 gloo on the CPU (torchrun, and srun mimicked by a stand-in that starts the tasks locally)."""
 import os
 import pickle
-import socket
 import stat
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Optional
 
 import numpy as np
 import pytest
+from conftest import free_port
 
 from .conftest import CONFIG, REPO, WorkDir
 
@@ -39,12 +39,6 @@ for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
 exit $rc
 '''
 FAKE_SCONTROL = '#!/usr/bin/env bash\necho 127.0.0.1\n'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def fake_bin(folder: Path, **scripts: str) -> Path:

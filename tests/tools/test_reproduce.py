@@ -1,13 +1,16 @@
 """tools/reproduce.py: the results table, the fusion weights, resume and skip; end to end (slow)
 on a tiny budget of real NW-UCLA, against tools/test.py's own numbers."""
+import hashlib
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from conftest import table_rows  # tests/conftest.py (tests/tools is a package)
 
 from mmskel.evaluation.acc_metric import dump_results
@@ -84,9 +87,21 @@ def test_finished_stream_is_skipped(tmp_path, monkeypatch) -> None:
                                  '--work-dir', str(tmp_path)])
     run_dir = tmp_path / 'nwucla_ctrgcn_cpu' / 'seed3' / 'j'
     run_dir.mkdir(parents=True)
-    (run_dir / 'done.json').write_text(json.dumps(dict(top1=0.5, mean1=0.25)))
-    assert reproduce.run_stream(args, 3, 'j') == dict(top1=0.5, mean1=0.25, seed=3, stream='j',
-                                                      run_dir=str(run_dir))
+    checkpoint = str(run_dir / 'epoch_2.pth')
+    torch.save(dict(state_dict={'fc.weight': torch.ones(2, 3)}, meta=dict(epoch=2)), checkpoint)
+    done = dict(top1=0.5, mean1=0.25, config='configs/x/ctrgcn_30e_a_3d_cpu.py',
+                checkpoint=checkpoint)
+    (run_dir / 'done.json').write_text(json.dumps(done))
+    run = reproduce.run_stream(args, 3, 'j')
+    published = Path(run.pop('published'))
+    assert run == dict(done, seed=3, stream='j', run_dir=str(run_dir))
+    # the checkpoint is published once, weights only, named by its hash; a rerun finds it
+    assert published.parent == run_dir / 'published'
+    sha = hashlib.sha256(published.read_bytes()).hexdigest()
+    assert re.fullmatch(f'ctrgcn_30e_a_3d_cpu_seed3_\\d{{8}}-{sha[:8]}\\.pth', published.name)
+    assert torch.equal(torch.load(published)['state_dict']['fc.weight'], torch.ones(2, 3))
+    assert reproduce.run_stream(args, 3, 'j')['published'] == str(published)
+    assert len(list(published.parent.iterdir())) == 1
 
 
 def write_stream(run_dir: Path, val: np.ndarray, train: np.ndarray, order=None) -> dict:
@@ -140,7 +155,7 @@ def table_of(top1: float) -> dict:
     command = dict(command='python tools/train.py cfg.py --work-dir w --seed 0', seconds=61.0)
     stream = dict(seed=0, stream='j', config='cfg.py', top1=top1, mean1=0.5, epochs=2,
                   train_seconds=120.0, test_seconds=30.0, checkpoint='w/epoch_2.pth',
-                  commands=[command])
+                  published='w/published/cfg_seed0_20261130-0123abcd.pth', commands=[command])
     fusion = dict(seed=0, stream='j+b', weights_from='paper weights', weights=[0.6, 0.6],
                   top1=0.75, mean1=0.7, samples=8)
     return dict(benchmark='nwucla', model='ctrgcn', budget='cpu', command='python x',
@@ -156,8 +171,10 @@ def test_write_table(tmp_path) -> None:
     assert json.loads(Path(paths[1]).read_text()) == table_of(0.625)
     text = Path(paths[0]).read_text()
     rows = table_rows(text)
-    assert rows['j'] == ['0', '62.50', '50.00', '2', '2.0', '0.5', '`cfg.py`']
-    assert rows['j+b fused (paper weights: 0.6 0.6)'] == ['0', '75.00', '70.00', '', '', '', '']
+    assert rows['j'] == ['0', '62.50', '50.00', '2', '2.0', '0.5', '`cfg.py`',
+                         '`cfg_seed0_20261130-0123abcd.pth`']
+    assert rows['j+b fused (paper weights: 0.6 0.6)'] == ['0', '75.00', '70.00', '', '', '', '',
+                                                          '']
     assert 'Machine: Some CPU, 2 cores (2 torch threads), torch 2.13.0' in text
     assert 'python tools/train.py cfg.py --work-dir w --seed 0  # 61 s' in text
     reproduce.write_table(table_of(0.5), str(out))  # rewritten in place, no temp files left
@@ -206,6 +223,14 @@ def test_reproduce_end_to_end_and_resume(tools: Tools, tmp_path: Path) -> None:
         assert fusion['top1'] == pytest.approx(accuracies(fused, labels)['top1'])
     assert [f['weights'] for f in table['fusions']][0] == [0.6, 0.6]
     assert (tmp_path / 'out' / 'nwucla_ctrgcn_cpu.md').read_text().count('tools/test.py') == 4
+    for row in table['streams']:  # published: the checkpoint's weights, under their hash
+        published = Path(row['published'])
+        sha = hashlib.sha256(published.read_bytes()).hexdigest()
+        assert published.name.endswith(f'-{sha[:8]}.pth')
+        weights = torch.load(published, weights_only=True)['state_dict']
+        trained = torch.load(row['checkpoint'], weights_only=False)['state_dict']
+        assert weights.keys() == trained.keys()
+        assert all(torch.equal(weights[k], trained[k]) for k in weights)
 
     # a second run skips both streams: no training, the same table
     checkpoint = Path(table['streams'][1]['checkpoint'])

@@ -1,11 +1,12 @@
-"""atomic_open: whole files or none, and the leftovers of killed writers removed."""
+"""atomic_open: whole files or none, and the leftovers of killed writers removed; load_json
+names the file it cannot use."""
 import os
 import subprocess
 import sys
 
 import pytest
 
-from mmskel.utils.fileio import atomic_open, remove_stale_temps
+from mmskel.utils.fileio import atomic_open, load_json, remove_stale_temps
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path):
@@ -56,3 +57,26 @@ def test_stale_temps_of_many_killed_writers_are_removed_and_folders_kept(tmp_pat
     with atomic_open(str(path)) as f:
         f.write(b'whole')
     assert sorted(os.listdir(tmp_path)) == sorted(['ann.pkl', folder.name])
+
+
+def test_load_json_checks_the_top_level_type_and_names_the_file(tmp_path):
+    path = tmp_path / 'spec.json'
+    path.write_text('{"a": [1, 2]}')
+    assert load_json(str(path), dict, 'a dict') == {'a': [1, 2]}
+    assert load_json(path, (list, dict), 'a list or a dict') == {'a': [1, 2]}
+    path.write_text('[1, 2]')
+    with pytest.raises(ValueError) as info:
+        load_json(str(path), dict, 'a layout dict ("parents", ...)')
+    assert str(info.value) == f'{path}: expected a layout dict ("parents", ...), got list'
+
+
+def test_load_json_names_the_file_that_is_not_json(tmp_path):
+    path = tmp_path / 'labels.json'
+    path.write_text('{"a": ')
+    with pytest.raises(ValueError) as info:
+        load_json(str(path), dict, 'a dict')
+    assert str(info.value) == (f'{path}: not a json file (Expecting value: line 1 column 7 '
+                               '(char 6))')
+    path.write_bytes(b'\xff\xfe{}')
+    with pytest.raises(ValueError, match=r'labels.json: unreadable label file \(.*utf-8'):
+        load_json(str(path), dict, 'a dict', unreadable='unreadable label file')

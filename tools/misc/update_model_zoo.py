@@ -10,16 +10,22 @@ Run it after adding or changing a model or a config (it takes a few minutes on a
 titles, links, reported results) is in ``MODELS`` below.
 """
 import argparse
+import hashlib
+import json
+import os
 import re
 import sys
 import textwrap
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import mmengine
+import torch
 from mmengine.config import Config
 
-from mmskel.models.complexity import complexity
+from mmskel.models.complexity import complexity, input_shape
 from mmskel.utils import atomic_open
+from mmskel.utils.home import mmskel_home
 
 REPO = Path(__file__).resolve().parents[2]
 SKELETON = REPO / 'configs' / 'skeleton'
@@ -276,15 +282,41 @@ def model_index() -> Tuple[Path, str]:
     return REPO / 'model-index.yml', 'Import:\n' + imports
 
 
+def code_version() -> str:
+    """What a count depends on besides the model config and input: mmskel's model code, and
+    the torch and mmengine (its FLOP counter) versions."""
+    digest = hashlib.sha256(f'{torch.__version__} {mmengine.__version__}'.encode())
+    for source in sorted((REPO / 'mmskel' / 'models').rglob('*.py')):
+        digest.update(source.relative_to(REPO).as_posix().encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
 def measure() -> Dict[str, dict]:
-    """Parameters, FLOPs and input shape of every joint-stream config, by config name."""
-    stats = {}
+    """Parameters, FLOPs and input shape of every joint-stream config, by config name.
+
+    Counting traces each model (about a second each); a count is kept in
+    ``$MMSKEL_HOME/model_zoo_counts.json`` under the hash of the model config, its input shape
+    and :func:`code_version`, so configs with the same model and a rerun reuse it.
+    """
+    cache_file = mmskel_home('model_zoo_counts.json')
+    cache = {}
+    if os.path.isfile(cache_file):
+        with open(cache_file, encoding='utf-8') as f:
+            cache = json.load(f)
+    code, stats, used = code_version(), {}, {}
     for model in MODELS:
         for path in joint_configs(model['folder']):
             cfg = Config.fromfile(str(path))
-            result = complexity(cfg)
-            stats[path.stem] = dict(params=result['params'], flops=result['flops'],
-                                    shape=result['shape'])
+            shape = list(input_shape(cfg))
+            key = hashlib.sha256(json.dumps([cfg.model.to_dict(), shape, code], sort_keys=True,
+                                            default=str).encode()).hexdigest()
+            if key not in cache:
+                result = complexity(cfg, tuple(shape))
+                cache[key] = dict(params=result['params'], flops=result['flops'], shape=shape)
+            stats[path.stem] = used[key] = cache[key]
+    os.makedirs(os.path.dirname(cache_file), exist_ok=True)
+    with atomic_open(cache_file, 'w') as f:  # only what these configs use: no stale entries
+        json.dump(used, f)
     return stats
 
 

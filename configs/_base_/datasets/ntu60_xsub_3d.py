@@ -39,12 +39,10 @@ train_dataloader = dict(
     dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=__train_pipeline,
                  split='xsub_train'))
 val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
+    train_dataloader,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, ann_file=ann_file, pipeline=__val_pipeline,
-                 split='xsub_val', test_mode=True))
+    dataset=dict(train_dataloader['dataset'], pipeline=__val_pipeline, split='xsub_val',
+                 test_mode=True))
 test_dataloader = dict(val_dataloader, batch_size=1,
                        dataset=dict(val_dataloader['dataset'], pipeline=__test_pipeline))
 

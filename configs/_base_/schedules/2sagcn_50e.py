@@ -2,6 +2,10 @@
 # momentum 0.9 (Nesterov), weight decay 0.0001, 5 linear warm-up epochs, lr x0.1 at epochs 30, 40;
 # 50 epochs in all; batch 64 (16 per GPU in the dataset configs: 4 GPU(s); --auto-scale-lr
 # rescales lr for another total batch).
+# The step schedules of the codebases that descend from 2s-AGCN's (CTR-GCN, MSA-GCN, MS-G3D,
+# MST-GCN) inherit this one and change its numbers; a list replaces a base's list whole, so they
+# build theirs from these entries as _base_.param_scheduler[i] (mmengine runs a config with
+# _base_ bound to its bases' merged values).
 # the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
 # epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
 max_epochs = 50

@@ -1,20 +1,11 @@
 # 2s-AGCN on Kinetics-Skeleton (Shi et al., CVPR 2019). SGD lr 0.1, momentum 0.9 (Nesterov),
 # weight decay 0.0001, lr x0.1 at epochs 45, 55; 65 epochs in all; batch 128 (16 per GPU in the
 # dataset configs: 8 GPU(s); --auto-scale-lr rescales lr for another total batch).
-# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
-# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
-max_epochs = 65
+# The NTU schedule (./2sagcn_50e.py) without the warm-up, with other epochs and batch.
+_base_ = ['./2sagcn_50e.py']
+
+max_epochs = 65  # the length param_scheduler is written for (see ./2sagcn_50e.py)
 milestones = [45, 55]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
-param_scheduler = [
-    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
-         end=max_epochs)
-]
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0001, nesterov=True))
-
-auto_scale_lr = dict(enable=False, base_batch_size=128)
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [dict(_base_.param_scheduler[1], milestones=milestones, end=max_epochs)]
+auto_scale_lr = dict(base_batch_size=128)

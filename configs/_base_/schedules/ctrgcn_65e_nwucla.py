@@ -2,22 +2,15 @@
 # weight decay 0.0001, 5 linear warm-up epochs, lr x0.1 at epochs 50; 65 epochs in all; batch 16
 # (16 per GPU in the dataset configs: 1 GPU(s); --auto-scale-lr rescales lr for another total
 # batch).
-# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
-# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
-max_epochs = 65
+# The NTU schedule (./ctrgcn_65e.py) with one step, validation every epoch and NW-UCLA's weight
+# decay and batch.
+_base_ = ['./ctrgcn_65e.py']
+
 milestones = [50]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
+train_cfg = dict(val_interval=1)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.2, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
-         end=max_epochs)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], milestones=milestones)
 ]
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0001, nesterov=True))
-
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+optim_wrapper = dict(optimizer=dict(weight_decay=0.0001))
+auto_scale_lr = dict(base_batch_size=16)

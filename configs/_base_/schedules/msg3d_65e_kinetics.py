@@ -1,20 +1,7 @@
 # MS-G3D on Kinetics-Skeleton (the authors' kinetics config). SGD lr 0.1, momentum 0.9 (Nesterov),
 # weight decay 0.0003, lr x0.1 at epochs 45, 55; 65 epochs in all; batch 128 (16 per GPU in the
 # dataset configs: 8 GPU(s); --auto-scale-lr rescales lr for another total batch).
-# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
-# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
-max_epochs = 65
-milestones = [45, 55]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# 2s-AGCN's Kinetics schedule with another weight decay.
+_base_ = ['./2sagcn_65e_kinetics.py']
 
-param_scheduler = [
-    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
-         end=max_epochs)
-]
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0003, nesterov=True))
-
-auto_scale_lr = dict(enable=False, base_batch_size=128)
+optim_wrapper = dict(optimizer=dict(weight_decay=0.0003))

@@ -2,22 +2,15 @@
 # momentum 0.9 (Nesterov), weight decay 0.0001, 10 linear warm-up epochs, lr x0.1 at epochs 50,
 # 70, 90; 110 epochs in all; batch 32 (16 per GPU in the dataset configs: 2 GPU(s);
 # --auto-scale-lr rescales lr for another total batch).
-# the length param_scheduler is written for: a run of another train_cfg.max_epochs gets its
-# epochs rescaled to that length (mmskel/engine/schedule.py, docs/configs.md)
-max_epochs = 110
+# 2s-AGCN's schedule with another warm-up, epochs, lr and batch.
+_base_ = ['./2sagcn_50e.py']
+
+max_epochs = 110  # the length param_scheduler is written for (see ./2sagcn_50e.py)
 milestones = [50, 70, 90]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
+train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=10,
-         convert_to_iter_based=True),
-    dict(type='MultiStepLR', milestones=milestones, gamma=0.1, by_epoch=True, begin=0,
-         end=max_epochs)
+    dict(_base_.param_scheduler[0], start_factor=0.1, end=10),
+    dict(_base_.param_scheduler[1], milestones=milestones, end=max_epochs)
 ]
-
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.15, momentum=0.9, weight_decay=0.0001, nesterov=True))
-
-auto_scale_lr = dict(enable=False, base_batch_size=32)
+optim_wrapper = dict(optimizer=dict(lr=0.15))
+auto_scale_lr = dict(base_batch_size=32)

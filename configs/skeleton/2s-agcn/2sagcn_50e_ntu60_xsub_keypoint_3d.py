@@ -15,6 +15,7 @@ model = dict(
     cls_head=dict(num_classes={{_base_.num_classes}}))
 
 clip_len = 300
+data_vars = dict(clip_len=clip_len)  # the pipelines below are written for it
 __clip = dict(sample=dict(clip_len=clip_len))
 train_dataloader = dict(dataset=dict(pipeline=__clip))
 val_dataloader = dict(dataset=dict(pipeline=__clip))

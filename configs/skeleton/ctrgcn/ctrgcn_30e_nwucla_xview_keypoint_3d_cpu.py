@@ -15,6 +15,7 @@
 _base_ = ['./ctrgcn_65e_nwucla_xview_keypoint_3d.py']
 
 clip_len = 32  # the dataset base's fact, restated: input_spec and the tools read it here
+data_vars = dict(clip_len=clip_len)  # the pipelines below are written for it
 max_epochs = 30
 warmup_epochs = 2
 __clip = dict(sample=dict(clip_len=clip_len))

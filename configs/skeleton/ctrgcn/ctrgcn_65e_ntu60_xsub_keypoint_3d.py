@@ -14,6 +14,7 @@ model = dict(
     cls_head=dict(num_classes={{_base_.num_classes}}))
 
 clip_len = 64
+data_vars = dict(clip_len=clip_len)  # the pipelines below are written for it
 # the authors' training augmentation: clips from a random 50-100% of the sequence, and one random
 # rotation of the whole sequence (up to 0.3 rad about each axis) before bones and motion
 train_dataloader = dict(dataset=dict(pipeline=dict(

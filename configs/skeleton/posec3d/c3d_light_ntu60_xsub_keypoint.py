@@ -5,12 +5,8 @@
 _base_ = [
     '../../_base_/default_runtime.py',
     '../../_base_/schedules/posec3d_light_sgd_cosine_24e.py',
-    '../../_base_/datasets/ntu60_xsub_heatmap.py',
+    '../../_base_/datasets/ntu60_xsub_heatmap_light.py',
     '../../_base_/models/c3d_light_heatmap.py',
 ]
 
 model = dict(cls_head=dict(num_classes={{_base_.num_classes}}))
-__test = dict(resize=dict(scale=(64, 64), keep_ratio=False), crop=None)
-train_dataloader = dict(batch_size=32)
-val_dataloader = dict(dataset=dict(pipeline=__test))
-test_dataloader = dict(dataset=dict(pipeline=__test))

@@ -26,6 +26,7 @@ import numpy as np
 
 from mmskel.datasets.io import dump_annotations
 from mmskel.structures.layouts import get_layout
+from mmskel.utils.fileio import load_json
 from .parallel import map_files
 from .report import head_lines, tail_lines, write_log
 
@@ -139,15 +140,8 @@ def _read_labels(root: Path, split: str) -> Optional[Dict[str, dict]]:
     path = root / f'kinetics_{split}_label.json'
     if not path.is_file():
         return None
-    try:
-        with open(path, encoding='utf-8') as f:
-            labels = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f'{path}: unreadable label file ({e})') from e
-    if not isinstance(labels, dict):
-        raise ValueError(f'{path}: expected {{video_id: {{"has_skeleton", "label", '
-                         f'"label_index"}}}}, got {type(labels).__name__}')
-    return labels
+    return load_json(path, dict, '{video_id: {"has_skeleton", "label", "label_index"}}',
+                     unreadable='unreadable label file')
 
 
 def _label_of(sample: dict, entry: Optional[dict], classes: Optional[List[str]]) -> int:

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -338,8 +338,18 @@ def load_keypoint_file(path: Union[str, Path], layout: Layout, text: TextFormat 
     return sample
 
 
-def add_text_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--text-rows`` and ``--text-columns``, the :class:`TextFormat` of the custom tools."""
+def parse_with_text_arguments(parser: argparse.ArgumentParser,
+                              args: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Parse a custom tool's command line with ``--text-rows`` and ``--text-columns`` added.
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser, its own options added.
+        args (Sequence[str], optional): The arguments. Defaults to the command line.
+
+    Returns:
+        argparse.Namespace: The options, with ``text`` the :class:`TextFormat` they name; a bad
+        one is a usage error (exit status 2).
+    """
     parser.add_argument('--text-rows', choices=['frame', 'joint'], default='frame',
                         help='text files: one frame a line (the joints one after the other) or '
                         'one joint a line (as many lines a frame as there are joints)')
@@ -348,12 +358,9 @@ def add_text_arguments(parser: argparse.ArgumentParser) -> None:
                         '"frame" (a frame id) or "_" (ignored), then one joint\'s x,y[,z]'
                         '[,score] with "_" for ignored extras, e.g. "x,y,z,_" or "frame,x,y,z" '
                         '(default: x,y[,z], inferred from the line width)')
-
-
-def text_format_from_args(parser: argparse.ArgumentParser,
-                          args: argparse.Namespace) -> TextFormat:
-    """The :class:`TextFormat` of parsed arguments; a bad one is a usage error."""
+    parsed = parser.parse_args(args)
     try:
-        return TextFormat.parse(args.text_rows, args.text_columns)
+        parsed.text = TextFormat.parse(parsed.text_rows, parsed.text_columns)
     except ValueError as e:
         parser.error(str(e))
+    return parsed

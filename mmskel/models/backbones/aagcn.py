@@ -9,16 +9,14 @@ from typing import Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
-from ..graphs import Graph
-from ..layers import GraphTemporalBlock, build_data_bn, normalize_input, subset_conv
+from ..layers import GraphTemporalBlock, subset_conv
 from ..layers.init import init_conv_bn
 from ..layers.inplace import add_, relu_
 from ..layers.tcn import UnitTCN
-from .stages import check_channels, stage_plan
+from .stages import StagedBackbone, stage_plan
 
 ATTENTION_PARTS = ('spatial', 'temporal', 'channel')
 
@@ -191,7 +189,7 @@ class AAGCNBlock(GraphTemporalBlock):
 
 
 @MODELS.register_module()
-class AAGCN(BaseModule):
+class AAGCN(StagedBackbone):
     """AAGCN backbone: data BatchNorm, then ``num_stages`` :class:`AAGCNBlock`.
 
     With the defaults: 10 blocks, 64 -> 128 -> 256 channels (doubled at stages 5 and 8),
@@ -237,13 +235,8 @@ class AAGCN(BaseModule):
                  attention: Union[bool, Sequence[str]] = True, tcn_dropout: float = 0.,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        self.graph = Graph(**graph_cfg)
-        A = torch.tensor(self.graph.A, dtype=torch.float32)
+        A = self.build_input(graph_cfg, in_channels, data_bn_type, num_persons)
         self.register_buffer('A', A)  # mmaction2 keeps the graph in the state dict
-        num_joints = A.size(1)
-        self.in_channels, self.num_persons = in_channels, num_persons
-        self.data_bn_type = data_bn_type
-        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
         block_args = dict(adaptive=adaptive, attention=attention)
         blocks = []
         if in_channels != base_channels:  # the first stage maps C -> base_channels, no residual
@@ -264,13 +257,12 @@ class AAGCN(BaseModule):
                 m.init_weights()
         super().init_weights()
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_channels('AAGCN', x, self.in_channels)
-        n, m = x.shape[:2]
-        if self.data_bn_type == 'MVC' and m != self.num_persons:
+    def check_input(self, x: torch.Tensor) -> None:
+        """The channels, and with ``'MVC'`` data BatchNorm the persons."""
+        super().check_input(x)
+        if self.data_bn_type == 'MVC' and x.shape[1] != self.num_persons:
             raise ValueError(f"AAGCN with data_bn_type='MVC' expects num_persons={self.num_persons}"
                              f' persons, got input of shape {tuple(x.shape)} ([N, M, T, V, C])')
-        x = normalize_input(self.data_bn, x, self.data_bn_type)
-        for block in self.gcn:
-            x = block(x)
-        return x.reshape((n, m) + x.shape[1:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.run_blocks(x, self.gcn)

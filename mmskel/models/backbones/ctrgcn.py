@@ -7,15 +7,13 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
-from ..graphs import Graph
-from ..layers import GraphTemporalBlock, ResidualMultiScaleTCN, build_data_bn, normalize_input
+from ..layers import GraphTemporalBlock, ResidualMultiScaleTCN
 from ..layers.init import init_conv_bn
 from ..layers.inplace import add_, relu_
-from .stages import stage_plan
+from .stages import StagedBackbone, stage_plan
 
 
 class CTRGC(nn.Module):
@@ -130,7 +128,7 @@ class CTRGCNBlock(GraphTemporalBlock):
 
 
 @MODELS.register_module()
-class CTRGCN(BaseModule):
+class CTRGCN(StagedBackbone):
     """CTR-GCN backbone: data BatchNorm over persons, joints and channels, then ``num_stages``
     CTR-GCN blocks.
 
@@ -169,11 +167,8 @@ class CTRGCN(BaseModule):
                  kernel_size: int = 5, dilations: Sequence[int] = (1, 2),
                  tcn_dropout: float = 0., init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        self.graph = Graph(**graph_cfg)
-        A = torch.tensor(self.graph.A, dtype=torch.float32)
+        A = self.build_input(graph_cfg, in_channels, 'MVC', num_persons)
         self.register_buffer('A', A)  # saved in pyskl's checkpoints as backbone.A
-        self.in_channels, self.num_persons = in_channels, num_persons
-        self.data_bn = build_data_bn('MVC', num_persons, in_channels, A.size(1))
         block_args = dict(kernel_size=kernel_size, dilations=dilations)
         blocks = [CTRGCNBlock(in_channels, base_channels, A, residual=False, **block_args)]
         plan = stage_plan(base_channels, num_stages, inflate_stages, down_stages)
@@ -187,13 +182,13 @@ class CTRGCN(BaseModule):
             block.init_weights()
         super().init_weights()
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def check_input(self, x: torch.Tensor) -> None:
+        """The persons, joints and channels, which the data BatchNorm over M * V * C fixes."""
         n, m, t, v, c = x.shape
         if (m, v, c) != (self.num_persons, self.A.size(1), self.in_channels):
             raise ValueError(
                 f'CTRGCN expects input [N, {self.num_persons}, T, {self.A.size(1)}, '
                 f'{self.in_channels}] ([N, M, T, V, C]), got shape {tuple(x.shape)}')
-        x = normalize_input(self.data_bn, x, 'MVC')
-        for block in self.net:
-            x = block(x)
-        return x.reshape((n, m) + x.shape[1:])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.run_blocks(x, self.net)

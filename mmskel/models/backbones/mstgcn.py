@@ -12,13 +12,11 @@ from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
-from ..graphs import Graph
-from ..layers import build_data_bn, conv_then_aggregate, normalize_input
-from .stages import check_channels, stage_plan
+from ..layers import conv_then_aggregate
+from .stages import StagedBackbone, stage_plan
 
 
 def shortcut(in_channels: int, out_channels: int, stride: int = 1,
@@ -247,7 +245,7 @@ class MSTGCNBlock(nn.Module):
 
 
 @MODELS.register_module()
-class MSTGCN(BaseModule):
+class MSTGCN(StagedBackbone):
     """MST-GCN backbone: data BatchNorm, a single-scale first block (C -> ``base_channels``,
     no residual), then ``num_stages - 1`` multi-scale blocks of MS-GC and MT-C.
 
@@ -292,12 +290,7 @@ class MSTGCN(BaseModule):
                  init_cfg: Optional[Union[dict, List[dict]]] = dict(
                      type='Kaiming', layer='Conv2d', mode='fan_out')) -> None:
         super().__init__(init_cfg=init_cfg)
-        self.graph = Graph(**graph_cfg)
-        A = torch.tensor(self.graph.A, dtype=torch.float32)
-        num_joints = A.size(1)
-        self.in_channels, self.data_bn_type = in_channels, data_bn_type
-        self.num_persons = num_persons
-        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
+        A = self.build_input(graph_cfg, in_channels, data_bn_type, num_persons)
         scales = dict(kernel_size=kernel_size, s_scale=s_scale, t_scale=t_scale)
         layers = [MSTGCNBlock(in_channels, base_channels, A, residual=False, multi_scale=False,
                               **scales)]
@@ -307,9 +300,4 @@ class MSTGCN(BaseModule):
         self.out_channels = plan[-1][1] if plan else base_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_channels('MSTGCN', x, self.in_channels)
-        n, m = x.shape[:2]
-        x = normalize_input(self.data_bn, x, self.data_bn_type)
-        for layer in self.layers:
-            x = layer(x)
-        return x.reshape((n, m) + x.shape[1:])
+        return self.run_blocks(x, self.layers)

@@ -5,14 +5,11 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
 
 from mmskel.registry import MODELS
 from mmskel.utils.aliases import renamed_kwargs
-from ..graphs import Graph
-from ..layers import (GraphTemporalBlock, MixingMultiScaleTCN, UnitGCN, UnitTCN, build_data_bn,
-                      normalize_input)
-from .stages import check_channels, stage_plan
+from ..layers import GraphTemporalBlock, MixingMultiScaleTCN, UnitGCN, UnitTCN
+from .stages import StagedBackbone, stage_plan
 
 
 class STGCNBlock(GraphTemporalBlock):
@@ -52,7 +49,7 @@ class STGCNBlock(GraphTemporalBlock):
 
 
 @MODELS.register_module()
-class STGCN(BaseModule):
+class STGCN(StagedBackbone):
     """ST-GCN backbone: data BatchNorm, then ``num_stages`` ST-GCN blocks.
 
     Channels start at ``base_channels`` and are multiplied by ``ch_ratio`` at each of
@@ -96,12 +93,7 @@ class STGCN(BaseModule):
                  gcn_with_res: bool = False, tcn_type: str = 'unit_tcn',
                  tcn_dropout: float = 0., init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        self.graph = Graph(**graph_cfg)
-        A = torch.tensor(self.graph.A, dtype=torch.float32)
-        num_joints = A.size(1)
-        self.in_channels, self.data_bn_type = in_channels, data_bn_type
-        self.num_persons = num_persons
-        self.data_bn = build_data_bn(data_bn_type, num_persons, in_channels, num_joints)
+        A = self.build_input(graph_cfg, in_channels, data_bn_type, num_persons)
         block_args = dict(adaptive=adaptive, gcn_with_res=gcn_with_res, tcn_type=tcn_type,
                           tcn_dropout=tcn_dropout)
         blocks = []
@@ -114,9 +106,4 @@ class STGCN(BaseModule):
         self.out_channels = plan[-1][1] if plan else base_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_channels('STGCN', x, self.in_channels)
-        n, m = x.shape[:2]
-        x = normalize_input(self.data_bn, x, self.data_bn_type)
-        for block in self.gcn:
-            x = block(x)
-        return x.reshape((n, m) + x.shape[1:])
+        return self.run_blocks(x, self.gcn)

@@ -1,9 +1,12 @@
 """The custom converter's readers: text rows, bad files as counted skips, degenerate samples."""
+import argparse
+
 import numpy as np
 import pytest
 
 from mmskel.datasets.converters.custom import convert_custom, format_summary
-from mmskel.datasets.converters.readers import SkipSample, TextFormat, read_keypoints, read_text
+from mmskel.datasets.converters.readers import (SkipSample, TextFormat, parse_with_text_arguments,
+                                                read_keypoints, read_text)
 from mmskel.datasets.io import load_annotations
 
 HAND = dict(name='five', parents=[0, 0, 1, 2, 3], center=0)
@@ -103,6 +106,27 @@ def test_text_format_rejects_unknown_columns():
             TextFormat.parse('frame', columns)
     with pytest.raises(ValueError, match="'frame' or 'joint'"):
         TextFormat.parse('line')
+
+
+def test_the_tools_text_options_parse_into_a_text_format(capsys):
+    def parse(*args):
+        parser = argparse.ArgumentParser(prog='tool')
+        parser.add_argument('--out')
+        return parse_with_text_arguments(parser, ['--out', 'a.pkl', *args])
+
+    plain = parse()
+    assert (plain.out, plain.text_rows, plain.text_columns) == ('a.pkl', 'frame', None)
+    assert plain.text == TextFormat()
+    named = parse('--text-rows', 'joint', '--text-columns', 'x, y,z,score')
+    assert named.text == TextFormat('joint', ('x', 'y', 'z', 'score'))
+    with pytest.raises(SystemExit) as info:
+        parse('--text-columns', 'x,z')
+    assert info.value.code == 2
+    assert ("tool: error: text columns 'x,z': expected leading frame or _ columns"
+            in capsys.readouterr().err)
+    with pytest.raises(SystemExit):
+        parse('--text-rows', 'line')
+    assert "argument --text-rows: invalid choice: 'line'" in capsys.readouterr().err
 
 
 def test_bad_files_are_counted_skips_naming_file_and_cause(tmp_path):

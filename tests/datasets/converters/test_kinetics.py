@@ -164,3 +164,7 @@ def test_missing_root_and_broken_label_file_raise(tmp_path):
     _write(tmp_path / 'kinetics_val_label.json', '{"a": ')
     with pytest.raises(ValueError, match='kinetics_val_label.json: unreadable label file'):
         convert_kinetics(tmp_path, tmp_path / 'k.pkl', progress=False)
+    _write(tmp_path / 'kinetics_val_label.json', ['a'])
+    with pytest.raises(ValueError, match=r'kinetics_val_label.json: expected \{video_id: '
+                       r'\{"has_skeleton", "label", "label_index"\}\}, got list'):
+        convert_kinetics(tmp_path, tmp_path / 'k.pkl', progress=False)

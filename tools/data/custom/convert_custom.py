@@ -9,7 +9,7 @@ Example:
 import argparse
 
 from mmskel.datasets.converters.custom import convert_custom, format_summary
-from mmskel.datasets.converters.readers import add_text_arguments, text_format_from_args
+from mmskel.datasets.converters.readers import parse_with_text_arguments
 
 
 def parse_args() -> argparse.Namespace:
@@ -38,10 +38,7 @@ def parse_args() -> argparse.Namespace:
                         'order, "2" before "10")')
     parser.add_argument('--keep-degenerate', action='store_true',
                         help='keep all-zero and single-frame samples (skipped by default)')
-    add_text_arguments(parser)
-    args = parser.parse_args()
-    args.text = text_format_from_args(parser, args)
-    return args
+    return parse_with_text_arguments(parser)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ Example:
 """
 import argparse
 
-from mmskel.datasets.converters.readers import add_text_arguments, text_format_from_args
+from mmskel.datasets.converters.readers import parse_with_text_arguments
 from mmskel.datasets.converters.segments import cut_segments, format_cut_summary
 
 
@@ -28,10 +28,7 @@ def parse_args() -> argparse.Namespace:
                         'be empty); <out>.log.json goes beside it')
     parser.add_argument('--num-joints', type=int, required=True,
                         help='joints per frame of the recordings')
-    add_text_arguments(parser)
-    args = parser.parse_args()
-    args.text = text_format_from_args(parser, args)
-    return args
+    return parse_with_text_arguments(parser)
 
 
 def main() -> None:
