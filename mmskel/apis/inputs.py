@@ -14,7 +14,6 @@ Accepted inputs (see :func:`read_skeleton_input`):
   :class:`~mmskel.datasets.converters.readers.TextFormat`; the joint count comes from the
   layout).
 """
-import json
 import os.path as osp
 from numbers import Integral
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from mmskel.datasets.converters.readers import (TEXT_EXTENSIONS, SkipSample, TextFormat,
                                                 read_keypoints)
+from mmskel.utils.fileio import load_json
 from mmskel.utils.safe_pickle import load_pickle
 
 SUFFIXES = ('.npy', '.npz', '.json', '.pkl') + TEXT_EXTENSIONS
@@ -179,16 +179,10 @@ def read_skeleton_input(source: Sample, keypoint_score: Any = None,
         return to_sample(arrays['keypoint'], arrays.get('keypoint_score', keypoint_score),
                          where=path, frame_dir=stem, **extra)
     if suffix == '.json':
-        try:
-            with open(path, encoding='utf-8') as f:
-                content = json.load(f)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ValueError(f'{path}: not readable json ({e})') from e
+        content = load_json(path, (list, dict), "a list or a dict with 'keypoint'",
+                            unreadable='not readable json')
         if isinstance(content, list):
             return to_sample(content, keypoint_score, where=path, frame_dir=stem)
-        if not isinstance(content, dict):
-            raise ValueError(f"{path}: expected a list or a dict with 'keypoint', got "
-                             f'{type(content).__name__}')
         return _from_dict(dict(content, frame_dir=content.get('frame_dir', stem)), path)
     data = load_pickle(path, trusted=trusted)
     if isinstance(data, dict) and 'keypoint' in data:

@@ -109,3 +109,13 @@ def test_demo_reads_a_raw_text_file(model, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert 's2_walk: top-2' in out
     assert '1. a ' in out or '1. b ' in out
+
+
+def test_a_json_input_that_is_not_keypoints_is_named(tmp_path):
+    (tmp_path / 'a.json').write_text('{"keypoint": [1,')
+    with pytest.raises(ValueError, match=r'a.json: not readable json \(Expecting value'):
+        read_skeleton_input(str(tmp_path / 'a.json'))
+    (tmp_path / 'b.json').write_text('7')
+    with pytest.raises(ValueError, match=r"b.json: expected a list or a dict with 'keypoint', "
+                                         r'got int$'):
+        read_skeleton_input(str(tmp_path / 'b.json'))
