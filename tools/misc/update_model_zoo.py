@@ -94,6 +94,8 @@ DATA = [
     ('kinetics_val', '', 'Kinetics-Skeleton', 'Kinetics-400 (ST-GCN OpenPose skeletons)',
      'Pose (2D OpenPose-18 + scores)'),
     ('ntu60_xsub', '', 'NTU60 xsub 2D', 'NTU60-XSub', 'Pose (2D HRNet COCO-17 + scores)'),
+    ('nwucla_xview', '', 'NW-UCLA 2D pixels', 'NW-UCLA (views 1+2)',
+     'Pose (Kinect joints projected to 2D pixels + scores)'),
     ('babel60_val', '_3d', 'BABEL-60', 'BABEL-60', 'Pose (3D joints)'),
     ('babel120_val', '_3d', 'BABEL-120', 'BABEL-120', 'Pose (3D joints)'),
     ('synthetic_xsub', '_3d', 'synthetic (demo)', 'mmskel synthetic (generated)',
