@@ -100,11 +100,7 @@ def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout],
     from matplotlib import animation
     from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI backend
 
-    writer_name = WRITERS[suffix]
-    if not animation.writers.is_available(writer_name):
-        raise RuntimeError(f'{out_file}: writing {suffix} needs {writer_name}, which is not '
-                           'available (install ffmpeg, e.g. `apt-get install ffmpeg`, or write '
-                           'a .gif)')
+    animation_writer(out_file)  # before drawing: refuses a writer that is not installed
     is_3d = channels == 3
     # draw 3D with y (up in Kinect and mocap coordinates) on matplotlib's vertical axis
     axes_order = [0, 2, 1] if is_3d else [0, 1]
@@ -150,12 +146,32 @@ def animate_skeleton(keypoint: np.ndarray, layout: Union[str, dict, Layout],
 
     anim = animation.FuncAnimation(fig, draw, frames=num_frames, interval=1000 / fps,
                                    blit=False, repeat=False)
-    writer = animation.writers[writer_name](fps=fps)
+    save_animation(anim, out_file, fps, dpi)
+    return num_frames
+
+
+def animation_writer(out_file: str):
+    """The matplotlib writer class for ``out_file``'s suffix: Pillow for .gif, ffmpeg for .mp4
+    (a RuntimeError where it is not installed)."""
+    from matplotlib import animation
+
+    suffix = osp.splitext(out_file)[1].lower()
+    if suffix not in WRITERS:
+        raise ValueError(f'{out_file}: an animation must end in .gif or .mp4, got {suffix!r}')
+    name = WRITERS[suffix]
+    if not animation.writers.is_available(name):
+        raise RuntimeError(f'{out_file}: writing {suffix} needs {name}, which is not available '
+                           '(install ffmpeg, e.g. `apt-get install ffmpeg`, or write a .gif)')
+    return animation.writers[name]
+
+
+def save_animation(anim, out_file: str, fps: int, dpi: int) -> None:
+    """Save a matplotlib animation to ``out_file`` (.gif or .mp4) atomically."""
+    writer = animation_writer(out_file)(fps=fps)
     # the writers need a real path with the right suffix; the result then reaches out_file
     # atomically
     with tempfile.TemporaryDirectory() as folder:
-        tmp = osp.join(folder, f'animation{suffix}')
+        tmp = osp.join(folder, f'animation{osp.splitext(out_file)[1].lower()}')
         anim.save(tmp, writer=writer, dpi=dpi)
         with open(tmp, 'rb') as src, atomic_open(out_file, 'wb') as dst:
             shutil.copyfileobj(src, dst)
-    return num_frames
