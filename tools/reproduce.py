@@ -50,7 +50,9 @@ SPLITS = ('val', 'train')  # val: the reported numbers; train: where fusion weig
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train, test and fuse streams into a table')
     parser.add_argument('--benchmark', choices=sorted(BENCHMARKS), required=True)
-    parser.add_argument('--model', required=True, help='a folder of configs/skeleton, e.g. ctrgcn')
+    parser.add_argument('--model', required=True,
+                        help="the configs' name prefix (ctrgcn, 2sagcn, lst_ctrgcn) or a folder "
+                        'of configs/skeleton (2s-agcn)')
     parser.add_argument('--streams', nargs='+', choices=list(STREAMS), default=['j'])
     parser.add_argument('--budget', choices=sorted(BUDGETS), default='cpu',
                         help='cpu: the *_cpu budget recipe; paper: the paper recipe')
@@ -66,14 +68,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 def find_config(model: str, benchmark: str, stream: str, budget: str) -> str:
     """The one config of ``model`` for this benchmark, stream and budget (a repo-relative path).
 
+    ``model`` is the name its configs start with (``ctrgcn``, ``2sagcn``, ``lst_ctrgcn``: the
+    configs ``<model>_<E>e_...`` of any folder), else a folder of configs/skeleton whose configs
+    start otherwise (``2s-agcn``; ``lst``, where one backbone's config fits the budget).
+
     Raises:
         FileNotFoundError: no such config, or several (naming them).
     """
-    name = f'{model}_*e_{BENCHMARKS[benchmark]}_{STREAMS[stream]}_3d{BUDGETS[budget]}.py'
-    pattern = osp.join('configs', 'skeleton', model, name)
-    found = sorted(glob.glob(osp.join(REPO, pattern)))
+    rest = f'{BENCHMARKS[benchmark]}_{STREAMS[stream]}_3d{BUDGETS[budget]}.py'
+    tail = '_[0-9]+e_' + re.escape(rest)
+    configs = sorted(glob.glob(osp.join(REPO, 'configs', 'skeleton', '*', '*.py')))
+    wanted = f'configs/skeleton/*/{model}_<E>e_{rest}'
+    found = [p for p in configs if re.fullmatch(re.escape(model) + tail, osp.basename(p))]
+    if not found and osp.isdir(osp.join(REPO, 'configs', 'skeleton', model)):
+        wanted += f' (or configs/skeleton/{model}/<name>_<E>e_{rest})'
+        found = [p for p in configs if osp.basename(osp.dirname(p)) == model
+                 and re.fullmatch('.+' + tail, osp.basename(p))]
     if len(found) != 1:
-        raise FileNotFoundError(f'expected one config {pattern} for --budget {budget}, found '
+        raise FileNotFoundError(f'expected one config {wanted} for --budget {budget}, found '
                                 f'{[osp.relpath(p, REPO) for p in found] or "none"}')
     return shown(found[0])
 

@@ -30,9 +30,28 @@ def test_find_config_per_budget(monkeypatch) -> None:
         CTRGCN + 'ctrgcn_30e_nwucla_xview_keypoint_3d_cpu.py'
     assert reproduce.find_config('ctrgcn', 'nwucla', 'bm', 'paper') == \
         CTRGCN + 'ctrgcn_65e_nwucla_xview_bone_motion_3d.py'
-    with pytest.raises(FileNotFoundError, match=r'stgcn_\*e_nwucla_xview_bone_3d_cpu\.py for '
-                       r'--budget cpu, found none'):
+    with pytest.raises(FileNotFoundError, match=r'stgcn_<E>e_nwucla_xview_bone_3d_cpu\.py .*'
+                       r'for --budget cpu, found none'):
         reproduce.find_config('stgcn', 'nwucla', 'b', 'cpu')
+
+
+def test_find_config_by_name_prefix_or_folder(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    skeleton = 'configs/skeleton/'
+    # the prefix of 2s-agcn's configs, and the folder itself
+    for model in ('2sagcn', '2s-agcn'):
+        assert reproduce.find_config(model, 'nwucla', 'j', 'paper') == \
+            skeleton + '2s-agcn/2sagcn_50e_nwucla_xview_keypoint_3d.py'
+    # lst holds a config per backbone: a prefix picks one; the folder fits where one config does
+    assert reproduce.find_config('lst_ctrgcn', 'nwucla', 'b', 'paper') == \
+        skeleton + 'lst/lst_ctrgcn_110e_nwucla_xview_bone_3d.py'
+    assert reproduce.find_config('lst', 'nwucla', 'j', 'cpu') == \
+        skeleton + 'lst/lst_ctrgcn_30e_nwucla_xview_keypoint_3d_cpu.py'
+    with pytest.raises(FileNotFoundError, match=r"found \['configs/skeleton/lst/lst_2sagcn_50e_"):
+        reproduce.find_config('lst', 'nwucla', 'j', 'paper')
+    # a prefix is a whole name part: ctrgcn is not lst_ctrgcn, stgcn not stgcnpp
+    assert reproduce.find_config('stgcn', 'nwucla', 'j', 'paper') == \
+        skeleton + 'stgcn/stgcn_50e_nwucla_xview_keypoint_3d.py'
 
 
 def test_find_config_from_another_folder_is_absolute(tmp_path, monkeypatch) -> None:
@@ -184,7 +203,7 @@ def test_write_table(tmp_path) -> None:
 
 
 def test_missing_config_stops_before_training(tmp_path, capsys) -> None:
-    with pytest.raises(SystemExit, match='stgcn_\\*e_nwucla_xview_keypoint_3d_cpu.py'):
+    with pytest.raises(SystemExit, match='stgcn_<E>e_nwucla_xview_keypoint_3d_cpu.py'):
         reproduce.main(['--benchmark', 'nwucla', '--model', 'stgcn', '--work-dir',
                         str(tmp_path / 'w'), '--out', str(tmp_path / 'out')])
     assert not (tmp_path / 'w').exists() and not (tmp_path / 'out').exists()
