@@ -13,6 +13,11 @@
 #    it; DEVICE=cpu PRECISIONS="fp32 bf16" is a dry run of the whole script on the CPU.
 # 3. torch.compile of ST-GCN and CTR-GCN, within COMPILE_TIMEOUT seconds (the first step's time,
 #    compilation included, is printed).
+# 4. PoseC3D SlowOnly-R50 on NW-UCLA 2D pixels (PIXELS, converted from NWUCLA_ROOT if missing):
+#    one training epoch (10 passes over the 1020 clips, batch 32, WORKERS loader processes) in
+#    fp32 and with --amp, within POSEC3D_TIMEOUT seconds each; analyze_logs.py cal_train_time
+#    prints the step time and the part of it spent waiting for the heatmap pipeline
+#    (POSEC3D_OPTIONS: more --cfg-options).
 set -u
 OUT=${1:-gpu_check}
 DEVICE=${DEVICE:-cuda}
@@ -42,3 +47,18 @@ python benchmarks/amp_accuracy.py --config "$CONFIG" --root "${RUNS:-work_dirs/g
 timeout "${COMPILE_TIMEOUT:-150}" python benchmarks/models.py --device "$DEVICE" --batch "$BATCH" \
     --frames "$FRAMES" --warmup 3 --repeats "$REPEATS" --models ST-GCN CTR-GCN \
     --settings fp32 compile 2>&1 | tee "$OUT/compile.md"
+
+P3D=configs/skeleton/posec3d/slowonly_r50_u48_240e_nwucla_xview_keypoint.py
+PIXELS=${PIXELS:-data/nwucla/nwucla_2danno.pkl}
+[ -f "$PIXELS" ] || python tools/data/nwucla/convert_nwucla.py --pixels --out "$PIXELS" \
+    --root "${NWUCLA_ROOT:-../shared/data/NW-UCLA/all_sqe}"
+mkdir -p "${RUNS:-work_dirs/gpu_check}"
+for amp in "" --amp; do
+    run="${RUNS:-work_dirs/gpu_check}/posec3d_epoch${amp:+_amp}"
+    timeout "${POSEC3D_TIMEOUT:-240}" python tools/train.py "$P3D" $amp --work-dir "$run" \
+        --cfg-options train_cfg.max_epochs=1 \
+        train_dataloader.dataset.ann_file="$PIXELS" train_dataloader.batch_size=32 \
+        train_dataloader.num_workers="${WORKERS:-12}" ${POSEC3D_OPTIONS:-} > "$run.log" 2>&1
+    echo "## SlowOnly-R50, NW-UCLA 2D pixels, one epoch${amp:+ with --amp}" | tee -a "$OUT/posec3d.md"
+    python tools/analysis/analyze_logs.py cal_train_time "$run" 2>&1 | tee -a "$OUT/posec3d.md"
+done

@@ -138,12 +138,16 @@ def train_time(log: RunLog) -> Dict[str, float]:
     Returns:
         dict: ``slowest_epoch``, ``slowest_time``, ``fastest_epoch``, ``fastest_time`` (mean
         seconds per iteration of those epochs), ``std`` over epochs, ``average`` over all logged
-        iterations.
+        iterations, and ``data_time``: their mean logged ``data_time``, the part of an
+        iteration spent waiting for the data loader (None where it is not logged).
     """
     by_epoch: Dict[int, List[float]] = {}
+    waits = []
     for record in log.train:
         if 'time' in record:
             by_epoch.setdefault(int(record['epoch']), []).append(float(record['time']))
+            if 'data_time' in record:
+                waits.append(float(record['data_time']))
     if not by_epoch:
         raise ValueError(f'{log.path}: no training record has "time"')
     epochs = sorted(by_epoch)
@@ -151,7 +155,8 @@ def train_time(log: RunLog) -> Dict[str, float]:
     return dict(slowest_epoch=epochs[int(means.argmax())], slowest_time=float(means.max()),
                 fastest_epoch=epochs[int(means.argmin())], fastest_time=float(means.min()),
                 std=float(means.std()),
-                average=float(np.mean([t for e in epochs for t in by_epoch[e]])))
+                average=float(np.mean([t for e in epochs for t in by_epoch[e]])),
+                data_time=float(np.mean(waits)) if waits else None)
 
 
 def _run_name(path: str) -> str:

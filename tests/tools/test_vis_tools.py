@@ -1,6 +1,7 @@
 """The plotting tools on a real NW-UCLA run: vis_skeleton.py, confusion_matrix.py,
 analyze_logs.py, and a TensorBoard visualizer backend switched on from a config."""
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -87,6 +88,8 @@ def test_analyze_logs_plots_and_times_real_runs(tools, trained, tmp_path):
     proc = tools.run(['tools/analysis/analyze_logs.py', 'cal_train_time', trained.path],
                      cwd=tmp_path)
     assert 'slowest epoch' in proc.stdout and 'average iter time:' in proc.stdout
+    assert re.search(r'average data time: [0-9.]+ s/iter \([0-9.]+% of the iter time\)',
+                     proc.stdout)
     proc = tools.run(['tools/analysis/analyze_logs.py', 'plot_curve', trained.path, '--keys',
                       'acc/top9'], cwd=tmp_path, check=False)
     assert proc.returncode != 0 and "no record has 'acc/top9'" in proc.stderr

@@ -15,8 +15,8 @@ def write_run(work_dir, name, losses, accs, times):
     for epoch, (epoch_losses, acc) in enumerate(zip(losses, accs), 1):
         for i, loss in enumerate(epoch_losses, 1):
             step += 1
-            lines.append(dict(lr=0.1 / epoch, loss=loss, time=times[epoch - 1], epoch=epoch,
-                              iter=step, step=step))
+            lines.append(dict(lr=0.1 / epoch, loss=loss, time=times[epoch - 1],
+                              data_time=times[epoch - 1] / 10, epoch=epoch, iter=step, step=step))
         lines.append({'acc/top1': acc, 'step': epoch})
     (folder / 'scalars.json').write_text('\n'.join(json.dumps(r) for r in lines) + '\n')
     return folder / 'scalars.json'
@@ -36,6 +36,7 @@ def test_series_split_train_and_val(tmp_path):
     stats = train_time(log)
     assert stats['slowest_epoch'] == 1 and stats['fastest_epoch'] == 2
     assert stats['average'] == pytest.approx(0.4) and stats['std'] == pytest.approx(0.1)
+    assert stats['data_time'] == pytest.approx(0.04)
 
 
 def test_plot_two_runs(tmp_path):

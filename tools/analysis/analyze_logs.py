@@ -49,6 +49,10 @@ def main(argv=None) -> None:
                       f"{stats['fastest_time']:.4f} s/iter")
                 print(f"time std over epochs is {stats['std']:.4f}")
                 print(f"average iter time: {stats['average']:.4f} s/iter")
+                if stats['data_time'] is not None:  # waiting for the data loader
+                    print(f"average data time: {stats['data_time']:.4f} s/iter "
+                          f"({100 * stats['data_time'] / stats['average']:.1f}% of the iter "
+                          'time)')
     except (FileNotFoundError, KeyError, ValueError) as e:
         raise SystemExit(str(e).strip('"'))
 
