@@ -117,18 +117,62 @@ def write_json(path: str, data) -> None:
         f.write('\n')
 
 
-def run_tool(args: List[str], log: List[dict]) -> float:
+def run_tool(args: List[str], log: List[dict], save=None, every: float = 60.0) -> float:
     """Run ``python tools/<args>`` and return its wall time; the command and its time go to
-    ``log`` even when it is interrupted or fails."""
+    ``log`` even when it is interrupted or fails, and every ``every`` seconds while it runs
+    ``save()`` is called (so a kill of this process loses at most that much of the record)."""
     tool = osp.join(REPO, 'tools', args[0])
-    entry = dict(command=shlex.join(['python', shown(tool)] + args[1:]))
+    entry = dict(command=shlex.join(['python', shown(tool)] + args[1:]), seconds=0.0)
     log.append(entry)
     start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, tool] + args[1:])
     try:
-        subprocess.run([sys.executable, tool] + args[1:], check=True)
+        while True:
+            try:
+                code = proc.wait(timeout=every)
+                break
+            except subprocess.TimeoutExpired:
+                entry['seconds'] = round(time.perf_counter() - start, 1)
+                if save is not None:
+                    save()
+    except BaseException:  # as subprocess.run: the tool does not outlive an interrupted run
+        proc.kill()
+        proc.wait()
+        raise
     finally:
         entry['seconds'] = round(time.perf_counter() - start, 1)
+    if code:
+        raise subprocess.CalledProcessError(code, [sys.executable, tool] + args[1:])
     return entry['seconds']
+
+
+LOG_TIME = re.compile(r'^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) - ', flags=re.M)
+
+
+def logged_train_seconds(run_dir: str) -> Optional[float]:
+    """Training wall time from mmengine's logs in ``run_dir``: each piece of the run (a
+    ``<YYYYmmdd_HHMMSS>/`` folder, named when it started) lasted until the last line of its
+    ``.log``, killed pieces included. None where the run left no log."""
+    total, found = 0.0, False
+    for folder in sorted(glob.glob(osp.join(run_dir, '[0-9]' * 8 + '_' + '[0-9]' * 6))):
+        name = osp.basename(folder)
+        log_file = osp.join(folder, name + '.log')
+        if not osp.isfile(log_file):
+            continue
+        with open(log_file, encoding='utf-8', errors='replace') as f:
+            stamps = LOG_TIME.findall(f.read())
+        if stamps:
+            start = time.mktime(time.strptime(name, '%Y%m%d_%H%M%S'))
+            total += time.mktime(time.strptime(stamps[-1], '%Y/%m/%d %H:%M:%S')) - start
+            found = True
+    return round(total, 1) if found else None
+
+
+def train_seconds(run_dir: str, pieces: List[dict]) -> float:
+    """A stream's training wall time: from its logs (every piece, killed ones included), else
+    the recorded commands' times."""
+    logged = logged_train_seconds(run_dir)
+    return logged if logged is not None else round(sum(p['seconds'] for p in pieces), 1)
 
 
 def train(config: str, run_dir: str, seed: int, options: List[str]) -> dict:
@@ -139,14 +183,15 @@ def train(config: str, run_dir: str, seed: int, options: List[str]) -> dict:
     if stream_state(run_dir) == 'interrupted':
         args.append('--resume')
     try:
-        run_tool(args + (['--cfg-options'] + options if options else []), pieces)
+        run_tool(args + (['--cfg-options'] + options if options else []), pieces,
+                 save=lambda: write_json(pieces_file, pieces))
     finally:
         write_json(pieces_file, pieces)
     with open(osp.join(run_dir, 'last_checkpoint'), encoding='utf-8') as f:
         checkpoint = f.read().strip()
     epoch = re.search(r'epoch_(\d+)\.pth$', checkpoint)
     trained = dict(checkpoint=checkpoint, epochs=int(epoch.group(1)) if epoch else None,
-                   train_seconds=round(sum(p['seconds'] for p in pieces), 1), commands=pieces)
+                   train_seconds=train_seconds(run_dir, pieces), commands=pieces)
     write_json(osp.join(run_dir, 'trained.json'), trained)
     return trained
 
@@ -187,6 +232,9 @@ def run_stream(args: argparse.Namespace, seed: int, stream: str) -> dict:
     print(f'reproduce: seed {seed} stream {stream}: {state}', flush=True)
     if state == 'done':
         run = read_json(osp.join(run_dir, 'done.json'))
+        logged = logged_train_seconds(run_dir)  # again: an older done.json missed killed pieces
+        if logged is not None:
+            run['train_seconds'] = logged
     else:
         config = find_config(args.model, args.benchmark, stream, args.budget)
         trained = (read_json(osp.join(run_dir, 'trained.json')) if state == 'trained'

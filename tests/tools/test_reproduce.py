@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -70,19 +71,28 @@ def test_stream_state(tmp_path) -> None:
     assert reproduce.stream_state(str(tmp_path)) == 'done'
 
 
-def fake_train_tool(calls: list):
-    """A stand-in for subprocess.run that records the command and, for tools/train.py, writes
-    the checkpoint pointer of a 4-epoch run as the Runner does."""
-    def run(command, check):
-        calls.append(command)
-        work_dir = Path(command[command.index('--work-dir') + 1])
-        (work_dir / 'last_checkpoint').write_text(str(work_dir / 'epoch_4.pth'))
-    return run
+def fake_train_tool(calls: list, waits: int = 0):
+    """A stand-in for subprocess.Popen that records the command and, for tools/train.py, writes
+    the checkpoint pointer of a 4-epoch run as the Runner does; it runs ``waits`` waits long."""
+    class Process:
+        def __init__(self, command):
+            calls.append(command)
+            self.waits = waits
+            work_dir = Path(command[command.index('--work-dir') + 1])
+            (work_dir / 'last_checkpoint').write_text(str(work_dir / 'epoch_4.pth'))
+
+        def wait(self, timeout=None):
+            if self.waits:
+                self.waits -= 1
+                time.sleep(timeout)
+                raise subprocess.TimeoutExpired('train.py', timeout)
+            return 0
+    return Process
 
 
 def test_train_resumes_an_interrupted_stream(tmp_path, monkeypatch) -> None:
     calls = []
-    monkeypatch.setattr(reproduce.subprocess, 'run', fake_train_tool(calls))
+    monkeypatch.setattr(reproduce.subprocess, 'Popen', fake_train_tool(calls))
     run_dir = tmp_path / 'j'
     run_dir.mkdir()
     (run_dir / 'pieces.json').write_text(json.dumps([dict(command='first piece', seconds=30)]))
@@ -98,10 +108,43 @@ def test_train_resumes_an_interrupted_stream(tmp_path, monkeypatch) -> None:
     assert json.loads((run_dir / 'trained.json').read_text()) == trained
 
 
+def test_a_running_piece_is_recorded_while_it_runs(tmp_path, monkeypatch) -> None:
+    """pieces.json is rewritten while tools/train.py runs, so a driver killed with it (a job
+    time limit) leaves the piece's command and time."""
+    calls, saved = [], []
+    monkeypatch.setattr(reproduce.subprocess, 'Popen', fake_train_tool(calls, waits=2))
+    run_dir = tmp_path / 'j'
+    run_dir.mkdir()
+    pieces = []
+    reproduce.run_tool(['train.py', 'cfg.py', '--work-dir', str(run_dir)], pieces,
+                       save=lambda: saved.append([dict(p) for p in pieces]), every=0.06)
+    assert len(saved) == 2 and saved[0][0]['command'].endswith(f'cfg.py --work-dir {run_dir}')
+    assert 0 < saved[0][0]['seconds'] <= saved[1][0]['seconds'] <= pieces[0]['seconds']
+
+
+def test_train_time_comes_from_the_logs_of_every_piece(tmp_path, monkeypatch) -> None:
+    """Each piece lasted from its folder's time stamp to its log's last line, a killed piece
+    (no pieces.json entry) included; the test runs' logs, one level down, are not training."""
+    def piece(folder: Path, name: str, last: str) -> None:
+        (folder / name).mkdir(parents=True)
+        (folder / name / f'{name}.log').write_text(
+            f'{name[:4]}/{name[4:6]}/{name[6:8]} {name[9:11]}:{name[11:13]}:{name[13:]} - '
+            f'mmengine - INFO - \nSystem environment:\n...\n{last} - mmengine - INFO - '
+            'Epoch(train) [3][20/64]  lr: 0.1\n')
+    run_dir = tmp_path / 'j'
+    assert reproduce.logged_train_seconds(str(run_dir)) is None
+    piece(run_dir, '20261130_100000', '2026/11/30 10:30:00')  # killed: not in pieces.json
+    piece(run_dir, '20261130_235900', '2026/12/01 00:04:30')  # over midnight
+    piece(run_dir / 'test_val', '20261201_010000', '2026/12/01 02:00:00')
+    assert reproduce.logged_train_seconds(str(run_dir)) == 30 * 60 + 5 * 60 + 30
+    assert reproduce.train_seconds(str(run_dir), [dict(seconds=330.0)]) == 2130.0
+    assert reproduce.train_seconds(str(tmp_path / 'k'), [dict(seconds=330.0)]) == 330.0
+
+
 def test_finished_stream_is_skipped(tmp_path, monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError(f'ran {args}')
-    monkeypatch.setattr(reproduce.subprocess, 'run', refuse)
+    monkeypatch.setattr(reproduce.subprocess, 'Popen', refuse)
     args = reproduce.parse_args(['--benchmark', 'nwucla', '--model', 'ctrgcn', '--seeds', '3',
                                  '--work-dir', str(tmp_path)])
     run_dir = tmp_path / 'nwucla_ctrgcn_cpu' / 'seed3' / 'j'
