@@ -274,13 +274,16 @@ def machine() -> Dict[str, object]:
                 torch=torch.__version__, python=platform.python_version())
 
 
-def git_commit() -> str:
-    """HEAD of the repository, with ``+dirty`` when tracked files have changed."""
+def git_commit(out_dir: str = '') -> str:
+    """HEAD of the repository, with ``+dirty`` when tracked files other than the tables under
+    ``out_dir`` (which runs of this tool rewrite) have changed."""
     def git(*args: str) -> str:
         return subprocess.run(['git', '-C', REPO, *args], capture_output=True, text=True,
                               check=True).stdout.strip()
+    out = osp.relpath(osp.abspath(out_dir), REPO) if out_dir else '..'
+    outside = ['--', '.', f':(exclude){out}'] if not out.startswith('..') else []
     try:
-        dirty = git('status', '--porcelain', '--untracked-files=no')
+        dirty = git('status', '--porcelain', '--untracked-files=no', *outside)
         return git('rev-parse', 'HEAD') + ('+dirty' if dirty else '')
     except (OSError, subprocess.CalledProcessError):
         return 'unknown (not a git checkout)'
@@ -341,7 +344,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     table = dict(benchmark=args.benchmark, model=args.model, budget=args.budget,
                  command=shlex.join(['python', shown(osp.abspath(__file__))] + list(
                      argv if argv is not None else sys.argv[1:])),
-                 machine=machine(), git_commit=git_commit(),
+                 machine=machine(), git_commit=git_commit(args.out),
                  streams=[{k: r[k] for k in keep} for r in runs], fusions=fusions,
                  mean_top1={s: float(np.mean([r['top1'] for r in runs if r['stream'] == s]))
                             for s in args.streams})

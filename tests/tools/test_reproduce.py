@@ -141,6 +141,29 @@ def test_train_time_comes_from_the_logs_of_every_piece(tmp_path, monkeypatch) ->
     assert reproduce.train_seconds(str(tmp_path / 'k'), [dict(seconds=330.0)]) == 330.0
 
 
+def test_commit_is_dirty_for_changes_outside_the_tables(tmp_path, monkeypatch) -> None:
+    """A table rewritten by an earlier run (a tracked file under --out) does not make the next
+    run's commit '+dirty'; a changed source file does."""
+    def git(*args):
+        subprocess.run(['git', '-c', 'user.name=t', '-c', 'user.email=t@t', *args], cwd=tmp_path,
+                       check=True, capture_output=True)
+    (tmp_path / 'docs' / 'results').mkdir(parents=True)
+    (tmp_path / 'docs' / 'results' / 'table.md').write_text('old')
+    (tmp_path / 'code.py').write_text('x = 1')
+    git('init', '-q')
+    git('add', '.')
+    git('commit', '-qm', 'first')
+    monkeypatch.setattr(reproduce, 'REPO', str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'docs' / 'results' / 'table.md').write_text('new')
+    assert not reproduce.git_commit('docs/results').endswith('+dirty')
+    assert reproduce.git_commit(str(tmp_path / 'docs' / 'results')) == \
+        reproduce.git_commit('docs/results')
+    assert reproduce.git_commit('elsewhere').endswith('+dirty')
+    (tmp_path / 'code.py').write_text('x = 2')
+    assert reproduce.git_commit('docs/results').endswith('+dirty')
+
+
 def test_finished_stream_is_skipped(tmp_path, monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError(f'ran {args}')
