@@ -1,5 +1,6 @@
-"""Recognizer3D over heatmap volumes: batching, 10-clip x flip averaging, bad input, and a short
-training run on heatmaps that the PoseC3D pipeline makes from real NW-UCLA sequences."""
+"""Recognizer3D over heatmap volumes: batching, 10-clip x flip averaging, bad input, and short
+training runs on heatmaps that the PoseC3D pipeline makes from real NW-UCLA sequences and from
+the NTU samples' colour-camera pixels."""
 import random
 import sys
 from pathlib import Path
@@ -110,6 +111,41 @@ def test_training_loss_falls_on_real_nwucla_heatmaps(nwucla_root, loss_falls):
         assert tuple(data['inputs'][0].shape) == (1, 17, 16, 32, 32)
         losses.append(model.train_step(data, wrapper)['loss_cls'].item())
     loss_falls(losses, ratio=0.5)  # measured: 1.38 -> 0.50
+
+
+@pytest.mark.integration  # trains on real data (conftest.py)
+def test_training_loss_falls_on_real_ntu_colour_pixel_heatmaps(loss_falls):
+    """The NTU RGB+D samples' colour-camera pixels (all this project holds of NTU: five raw
+    files), as the NTU converter's 2D pickle gives them, through the PoseC3D train pipeline
+    with the nturgb+d layout's 25 joint channels."""
+    from conftest import shared_path
+
+    from mmskel.datasets.converters.ntu import load_ntu_sample
+    files = sorted(shared_path('NTU-RGBD-skeleton-samples', 'LevelCA').glob('*.skeleton'))
+    assert len(files) == 5
+    samples = [dict(load_ntu_sample(path, coords='color'), label=k)
+               for k, path in enumerate(files)]  # five actions, a class each
+    configs = heatmap_pipeline.pipeline('mmskel', 'train', clip_len=16, size=32)
+    for step in configs:
+        if step['type'] in ('Flip', 'GeneratePoseTarget'):
+            step['layout'] = 'nturgb+d'
+    compose = heatmap_pipeline.build('mmskel', configs)
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='Recognizer3D', backbone=dict(SMALL_SLOWONLY, in_channels=25),
+                              cls_head=dict(type='I3DHead', in_channels=128, num_classes=5,
+                                            dropout_ratio=0.)))
+    model.init_weights()
+    model.train()
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9,
+                                           nesterov=True, weight_decay=3e-4))
+    losses = []
+    for _ in range(60):  # each step: the 5 samples, freshly augmented
+        data = pseudo_collate([compose(dict(sample)) for sample in samples])
+        assert tuple(data['inputs'][0].shape) == (1, 25, 16, 32, 32)
+        losses.append(model.train_step(data, wrapper)['loss_cls'].item())
+    loss_falls(losses, num_classes=5, ratio=0.5)  # measured: 1.49 -> 0.47
 
 
 def test_test_pipeline_output_predicts(nwucla_root):
