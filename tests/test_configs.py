@@ -31,10 +31,11 @@ from mmskel.utils import register_all_modules
 REPO = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((REPO / 'configs' / 'skeleton').rglob('*.py'))
 KEYPOINT = [p for p in CONFIGS if '_keypoint_motion' not in p.name and '_keypoint' in p.name]
-# PoseC3D's configs keep their upstream names: <backbone>_<dataset>_<split>_<keypoint|limb>
+# PoseC3D's configs keep their upstream names: <backbone>_<dataset>_<split>_<keypoint|limb>,
+# then a budget tag (_cpu) as the GCN configs have
 POSEC3D_NAME = re.compile(r'^(slowonly_r50_u48_\d+e|slowonly_kinetics400_pretrained_r50_u48_\d+e|'
                           r'x3d_shallow|c3d_light)_(gym|ntu60_xsub|ntu120_xsub|ucf101_split1|'
-                          r'hmdb51_split1|nwucla_xview)_(keypoint|limb)\.py$')
+                          r'hmdb51_split1|nwucla_xview)_(keypoint|limb)(_[a-z]+)?\.py$')
 STREAMS = [p for p in CONFIGS if p not in KEYPOINT]
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # the default suite trains each model on NTU 3D or NW-UCLA, and one config of each other kind
