@@ -264,14 +264,18 @@ def fuse(runs: List[dict]) -> List[dict]:
 
 
 def machine() -> Dict[str, object]:
-    """CPU model, cores, torch and python versions of this machine."""
+    """CPU model, cores, torch and python versions of this machine, and its GPU where CUDA is
+    available (the tools train there then)."""
     cpu = platform.processor() or platform.machine()
     if osp.isfile('/proc/cpuinfo'):
         with open('/proc/cpuinfo', encoding='utf-8') as f:
             names = re.findall(r'^model name\s*:\s*(.+)$', f.read(), flags=re.M)
         cpu = names[0] if names else cpu
-    return dict(cpu=cpu, cores=os.cpu_count(), torch_threads=torch.get_num_threads(),
+    info = dict(cpu=cpu, cores=os.cpu_count(), torch_threads=torch.get_num_threads(),
                 torch=torch.__version__, python=platform.python_version())
+    if torch.cuda.is_available():
+        info['gpu'] = torch.cuda.get_device_name()
+    return info
 
 
 def git_commit(out_dir: str = '') -> str:
@@ -304,8 +308,9 @@ def markdown(table: dict) -> str:
         lines.append(f'| {f["stream"]} fused ({f["weights_from"]}: {weights}) | {f["seed"]} | '
                      f'{100 * f["top1"]:.2f} | {100 * f["mean1"]:.2f} | | | | | |')
     info = table['machine']
+    gpu = f', GPU {info["gpu"]}' if info.get('gpu') else ''
     lines += ['', f'Machine: {info["cpu"]}, {info["cores"]} cores ({info["torch_threads"]} torch '
-              f'threads), torch {info["torch"]}, python {info["python"]}.',
+              f'threads){gpu}, torch {info["torch"]}, python {info["python"]}.',
               f'Commit: `{table["git_commit"]}`.', '', 'Command:', '', '```text',
               table['command'], '```', '', 'Commands run, with their wall times:', '', '```text']
     for r in table['streams']:

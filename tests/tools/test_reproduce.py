@@ -261,6 +261,10 @@ def test_write_table(tmp_path) -> None:
     assert rows['j+b fused (paper weights: 0.6 0.6)'] == ['0', '75.00', '70.00', '', '', '', '',
                                                           '']
     assert 'Machine: Some CPU, 2 cores (2 torch threads), torch 2.13.0' in text
+    on_gpu = dict(table_of(0.625), machine=dict(table_of(0.625)['machine'], gpu='Some GPU'))
+    reproduce.write_table(on_gpu, str(tmp_path / 'gpu'))
+    assert ('Machine: Some CPU, 2 cores (2 torch threads), GPU Some GPU, torch 2.13.0'
+            in (tmp_path / 'gpu' / 'nwucla_ctrgcn_cpu.md').read_text())
     assert 'python tools/train.py cfg.py --work-dir w --seed 0  # 61 s' in text
     reproduce.write_table(table_of(0.5), str(out))  # rewritten in place, no temp files left
     names = sorted(p.name for p in out.iterdir())
