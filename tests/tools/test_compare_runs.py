@@ -1,7 +1,8 @@
-"""tools/analysis/compare_runs.py: arms of reproduce.py tables compared seed by seed, and its
-errors."""
+"""tools/analysis/compare_runs.py: arms of reproduce.py tables compared seed by seed, its errors,
+and the comparison in docs/lst.md, which must be what the tool prints from the committed tables."""
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,18 @@ def test_an_arm_needs_tables_and_its_own_name(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit):
         compare_runs.parse_args(['--arm', 'ce', table, '--arm', 'ce', table])
     assert 'arm names must differ' in capsys.readouterr().err
+
+
+def test_docs_lst_comparison_is_the_tools_output_of_the_committed_tables() -> None:
+    """The table of docs/lst.md's NW-UCLA comparison is regenerated from the tables under
+    docs/results/lst_arms with the command the page gives: its figures are measured ones."""
+    page = (REPO / 'docs' / 'lst.md').read_text()
+    commands = re.findall(r'^python tools/analysis/compare_runs\.py .*$', page, flags=re.M)
+    assert len(commands) == 1, 'docs/lst.md gives one compare_runs.py command'
+    argv = commands[0].split()[2:]
+    assert all((REPO / a).is_file() for a in argv if a.endswith('.json'))
+    result = subprocess.run([sys.executable, str(REPO / 'tools/analysis/compare_runs.py'),
+                             *argv], capture_output=True, text=True, check=True, cwd=REPO)
+    table = [line for line in result.stdout.splitlines() if line.startswith('|')]
+    assert len(table) >= 4  # header, rule, and a row per arm
+    assert '\n'.join(table) in page
