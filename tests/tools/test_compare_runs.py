@@ -39,7 +39,20 @@ def test_arms_compared_seed_by_seed(tmp_path: Path) -> None:
     assert rows[0]['mean1_mean'] == pytest.approx(79.5)
     assert rows[0]['train_minutes'] == pytest.approx(15.0)  # 10 and 20 minutes
     assert rows[0]['delta'] is None
-    assert rows[1]['delta'] == pytest.approx(4.0)  # 85.0 - 81.0
+    assert rows[1]['delta'] == pytest.approx(4.0)  # (6 + 2) / 2, seed for seed
+    assert rows[1]['delta_seeds'] == [0, 1]
+
+
+def test_difference_only_on_shared_seeds(tmp_path: Path) -> None:
+    ce = write_table(tmp_path / 'ce.json', [(0, 0.80, 0.8), (1, 0.70, 0.7)])
+    lst = write_table(tmp_path / 'lst.json', [(0, 0.83, 0.8), (2, 0.99, 0.9)])
+    other = write_table(tmp_path / 'other.json', [(3, 0.5, 0.5)])
+    rows = compare_runs.rows(compare_runs.collect([['ce', ce], ['lst', lst], ['x', other]]))
+    assert rows[1]['delta'] == pytest.approx(3.0)  # seed 0 only, not 91.0 - 75.0
+    assert rows[1]['delta_seeds'] == [0]
+    assert rows[2]['delta'] is None and rows[2]['delta_seeds'] == []
+    page = compare_runs.markdown(rows, [['ce', ce], ['lst', lst], ['x', other]])
+    assert '| +3.00 (0) |' in page
 
 
 def test_cli_prints_and_writes_the_page(tmp_path: Path) -> None:
@@ -52,8 +65,8 @@ def test_cli_prints_and_writes_the_page(tmp_path: Path) -> None:
     page = out.read_text()
     assert page in result.stdout
     assert '| ce | j | 0 | 80.00 | 80.00 | 79.00 | 79.00 |  | 10.0 |' in page
-    assert '| lst | j | 0 | 83.50 | 83.50 | 83.00 | 83.00 | +3.50 | 10.0 |' in page
-    assert '| top-1 vs ce |' in page
+    assert '| lst | j | 0 | 83.50 | 83.50 | 83.00 | 83.00 | +3.50 (0) | 10.0 |' in page
+    assert '| top-1 vs ce (on seeds) |' in page
     assert f'# ce: {ce} (commit abc123)\npython tools/reproduce.py --ce' in page
 
 

@@ -5,9 +5,10 @@ r"""Compare arms of an experiment from the results tables of ``tools/reproduce.p
 
 An arm is a name and the tables (``<benchmark>_<model>_<budget>.json``) of its runs, one per seed
 or one holding several seeds. For each arm and stream it lists top-1 and mean-class accuracy per
-seed, their means over the seeds, and the difference of the mean top-1 from the first arm's
-(the baseline). The commands and commits that measured each table follow, so the page says how
-every figure was made. Fusion rows of the tables are left out: arms are compared stream by stream.
+seed, their means over the seeds, and the difference in top-1 from the first arm (the baseline)
+on the seeds both ran (seed for seed, so that an arm with more seeds is not compared on other
+draws). The commands and commits that measured each table follow, so the page says how every
+figure was made. Fusion rows of the tables are left out: arms are compared stream by stream.
 """
 import argparse
 import os.path as osp
@@ -75,17 +76,22 @@ def collect(arms: List[List[str]]) -> Dict[Tuple[str, str], Dict[int, dict]]:
 
 def rows(found: Dict[Tuple[str, str], Dict[int, dict]]) -> List[dict]:
     """One row per arm and stream: seeds, accuracies (%) per seed and their means, the mean
-    training minutes, and the mean top-1 minus the first arm's for that stream."""
-    table, baseline = [], {}
+    training minutes, and ``delta``: the mean over the seeds it shares with the first arm's row
+    of its top-1 minus that row's (``None`` for the first arm or without shared seeds), with
+    those seeds in ``delta_seeds``."""
+    table: List[dict] = []
+    baseline: Dict[str, Dict[int, dict]] = {}
     for (arm, stream), seeds in found.items():
         runs = [seeds[s] for s in sorted(seeds)]
         row = dict(arm=arm, stream=stream, seeds=sorted(seeds),
                    top1=[100 * r['top1'] for r in runs], mean1=[100 * r['mean1'] for r in runs],
                    train_minutes=float(np.mean([r['train_seconds'] for r in runs])) / 60)
         row.update(top1_mean=float(np.mean(row['top1'])), mean1_mean=float(np.mean(row['mean1'])))
-        baseline.setdefault(stream, row)
-        row['delta'] = None if baseline[stream] is row else \
-            row['top1_mean'] - baseline[stream]['top1_mean']
+        first = baseline.setdefault(stream, seeds)  # the first arm's runs of this stream
+        shared = [] if first is seeds else [s for s in sorted(seeds) if s in first]
+        row['delta_seeds'] = shared
+        row['delta'] = float(np.mean([100 * (seeds[s]['top1'] - first[s]['top1'])
+                                      for s in shared])) if shared else None
         table.append(row)
     return table
 
@@ -97,10 +103,11 @@ def markdown(table: List[dict], arms: List[List[str]]) -> str:
 
     first = arms[0][0]
     lines = ['| arm | stream | seeds | top-1 per seed | top-1 mean | mean-class per seed | '
-             f'mean-class mean | top-1 vs {first} | train min (mean) |',
+             f'mean-class mean | top-1 vs {first} (on seeds) | train min (mean) |',
              '|---|---|---|---|---|---|---|---|---|']
     for r in table:
-        delta = '' if r['delta'] is None else f"{r['delta']:+.2f}"
+        delta = '' if r['delta'] is None else \
+            f"{r['delta']:+.2f} ({' '.join(map(str, r['delta_seeds']))})"
         lines.append(f"| {r['arm']} | {r['stream']} | {' '.join(map(str, r['seeds']))} | "
                      f"{values(r['top1'])} | {r['top1_mean']:.2f} | {values(r['mean1'])} | "
                      f"{r['mean1_mean']:.2f} | {delta} | {r['train_minutes']:.1f} |")
