@@ -13,11 +13,13 @@ from mmskel.utils.download import archive_problem, cache_dir, download, url_key
 
 
 def checkpoint_zip(size: int = 200_000) -> bytes:
-    """A zip the way torch writes one, with a data.pkl and incompressible tensor data."""
+    """A zip the way torch writes one, with a data.pkl and incompressible tensor data; the same
+    bytes at every call (a fixed entry time: the current one changes every 2 seconds)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_STORED) as archive:
-        archive.writestr('ckpt/data.pkl', pickle.dumps({'w': 1}))
-        archive.writestr('ckpt/data/0', np.random.default_rng(0).bytes(size))
+        for name, data in (('ckpt/data.pkl', pickle.dumps({'w': 1})),
+                           ('ckpt/data/0', np.random.default_rng(0).bytes(size))):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
 
 
