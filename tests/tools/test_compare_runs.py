@@ -31,7 +31,8 @@ def test_arms_compared_seed_by_seed(tmp_path: Path) -> None:
     ce = [write_table(tmp_path / 'ce0.json', [(0, 0.80, 0.79)]),
           write_table(tmp_path / 'ce1.json', [(1, 0.82, 0.80)])]
     lst = [write_table(tmp_path / 'lst.json', [(0, 0.86, 0.85), (1, 0.84, 0.83)])]
-    rows = compare_runs.rows(compare_runs.collect([['ce', *ce], ['lst', *lst]]))
+    rows = compare_runs.rows(compare_runs.collect(compare_runs.load_arms(
+        [['ce', *ce], ['lst', *lst]])))
     assert [(r['arm'], r['stream'], r['seeds']) for r in rows] == [('ce', 'j', [0, 1]),
                                                                    ('lst', 'j', [0, 1])]
     assert rows[0]['top1'] == pytest.approx([80.0, 82.0])
@@ -47,11 +48,12 @@ def test_difference_only_on_shared_seeds(tmp_path: Path) -> None:
     ce = write_table(tmp_path / 'ce.json', [(0, 0.80, 0.8), (1, 0.70, 0.7)])
     lst = write_table(tmp_path / 'lst.json', [(0, 0.83, 0.8), (2, 0.99, 0.9)])
     other = write_table(tmp_path / 'other.json', [(3, 0.5, 0.5)])
-    rows = compare_runs.rows(compare_runs.collect([['ce', ce], ['lst', lst], ['x', other]]))
+    arms = compare_runs.load_arms([['ce', ce], ['lst', lst], ['x', other]])
+    rows = compare_runs.rows(compare_runs.collect(arms))
     assert rows[1]['delta'] == pytest.approx(3.0)  # seed 0 only, not 91.0 - 75.0
     assert rows[1]['delta_seeds'] == [0]
     assert rows[2]['delta'] is None and rows[2]['delta_seeds'] == []
-    page = compare_runs.markdown(rows, [['ce', ce], ['lst', lst], ['x', other]])
+    page = compare_runs.markdown(rows, arms)
     assert '| +3.00 (0) |' in page
 
 
@@ -75,7 +77,7 @@ def test_errors_name_the_file_run_and_field(tmp_path: Path) -> None:
     again = write_table(tmp_path / 'b.json', [(0, 0.7, 0.7)])
     with pytest.raises(ValueError, match=rf'arm ce: stream j seed 0 is in both {first} and '
                        rf'{again}'):
-        compare_runs.collect([['ce', first, again]])
+        compare_runs.collect(compare_runs.load_arms([['ce', first, again]]))
     broken = tmp_path / 'broken.json'
     broken.write_text(json.dumps(dict(streams=[dict(seed=0, stream='j', top1=0.5)])))
     with pytest.raises(ValueError, match=rf"{broken}: run 0 of 'streams' has no field 'mean1'"):

@@ -56,16 +56,25 @@ def load_table(path: str) -> dict:
     return table
 
 
-def collect(arms: List[List[str]]) -> Dict[Tuple[str, str], Dict[int, dict]]:
+Arms = List[Tuple[str, List[Tuple[str, dict]]]]
+
+
+def load_arms(arms: List[List[str]]) -> Arms:
+    """``[(name, [(path, table), ...]), ...]`` from ``--arm NAME TABLE ...`` lists, each table
+    read once."""
+    return [(name, [(path, load_table(path)) for path in paths]) for name, *paths in arms]
+
+
+def collect(arms: Arms) -> Dict[Tuple[str, str], Dict[int, dict]]:
     """``{(arm, stream): {seed: run}}`` in the order given, each run with its ``table`` path.
 
     Raises:
         ValueError: one arm holds the same stream and seed twice (naming both tables).
     """
     found: Dict[Tuple[str, str], Dict[int, dict]] = {}
-    for name, *paths in arms:
-        for path in paths:
-            for run in load_table(path)['streams']:
+    for name, tables in arms:
+        for path, source in tables:
+            for run in source['streams']:
                 seeds = found.setdefault((name, run['stream']), {})
                 if run['seed'] in seeds:
                     raise ValueError(f"arm {name}: stream {run['stream']} seed {run['seed']} is "
@@ -96,7 +105,7 @@ def rows(found: Dict[Tuple[str, str], Dict[int, dict]]) -> List[dict]:
     return table
 
 
-def markdown(table: List[dict], arms: List[List[str]]) -> str:
+def markdown(table: List[dict], arms: Arms) -> str:
     """The comparison as markdown: the table, then each source table's command and commit."""
     def values(xs):
         return ' / '.join(f'{x:.2f}' for x in xs)
@@ -112,9 +121,8 @@ def markdown(table: List[dict], arms: List[List[str]]) -> str:
                      f"{values(r['top1'])} | {r['top1_mean']:.2f} | {values(r['mean1'])} | "
                      f"{r['mean1_mean']:.2f} | {delta} | {r['train_minutes']:.1f} |")
     lines += ['', 'Tables compared, with the commands that measured them:', '', '```text']
-    for name, *paths in arms:
-        for path in paths:
-            source = load_table(path)
+    for name, tables in arms:
+        for path, source in tables:
             lines += [f'# {name}: {path} (commit {source.get("git_commit", "unknown")})',
                       source.get('command', '(no command recorded)')]
     return '\n'.join(lines + ['```', ''])
@@ -123,7 +131,8 @@ def markdown(table: List[dict], arms: List[List[str]]) -> str:
 def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
     try:
-        text = markdown(rows(collect(args.arm)), args.arm)
+        arms = load_arms(args.arm)
+        text = markdown(rows(collect(arms)), arms)
     except (FileNotFoundError, ValueError) as error:
         raise SystemExit(f'compare_runs.py: error: {error}')
     print(text, end='')
